@@ -1,0 +1,24 @@
+/*
+ * qemu_command.h: the QEMU command line of a normalized definition
+ */
+#pragma once
+
+#include "domain_conf.h"
+
+typedef struct {
+    const char *runDir;             /* per-domain runtime dir parent */
+    const char *hugepagesDir;       /* hugetlbfs mount */
+} qemuCommandConfig;
+
+#define QEMU_DEFAULT_RUN_DIR TCEVIRT_RUNSTATEDIR "/tcevirt/qemu"
+#define QEMU_DEFAULT_HUGEPAGES_DIR "/dev/hugepages"
+
+/* argv (NULL-terminated GStrv) of QEMU for @def */
+char **qemuBuildCommandLine(const virDomainDef *def,
+                            const qemuCommandConfig *cfg, GError **errp);
+
+/* argv as libvirt's .args files show it: one option per line */
+char *qemuCommandLineFormat(char *const *argv);
+
+char *qemuDomainMonitorPath(const virDomainDef *def,
+                            const qemuCommandConfig *cfg);

@@ -1,0 +1,260 @@
+/*
+ * qemu_validate.c: checks of a normalized pseries definition
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "qemu_domain.h"
+#include "domain_validate.h"
+#include "virerror.h"
+
+const char *
+qemuDomainPHBBusName(const virDomainDef *def, unsigned int idx)
+{
+    virDomainControllerDef *c;
+
+    if (idx == 0)
+        return "pci.0";
+    c = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx);
+    return c ? c->info.alias : NULL;
+}
+
+/* "hostdev0 (host device 0001:01:00.0)" style names for messages */
+char *
+qemuDomainDeviceName(const virDomainDef *def, const virDomainDeviceInfo *info)
+{
+    size_t i;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        if (&h->info == info) {
+            g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
+            return g_strdup_printf("host device %s", bdf);
+        }
+    }
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *d = g_ptr_array_index(def->disks, i);
+        if (&d->info == info)
+            return g_strdup_printf("disk '%s'", d->dst);
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+        if (&n->info == info) {
+            g_autofree char *mac = virMacAddrFormat(n->mac);
+            return g_strdup_printf("interface %s", mac);
+        }
+    }
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+        if (&c->info == info)
+            return g_strdup_printf("%s controller %u",
+                                   virDomainControllerTypeToString(c->type),
+                                   c->idx);
+    }
+    if (info->alias)
+        return g_strdup_printf("device '%s'", info->alias);
+    return g_strdup("device");
+}
+
+typedef struct {
+    virDomainDeviceInfo *info;
+    const char *kind;
+} qemuPCIUser;
+
+static void
+qemuCollectPCI(GPtrArray *list, virDomainDeviceInfo *info)
+{
+    if (info->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+        g_ptr_array_add(list, info);
+}
+
+static GPtrArray *
+qemuDomainCollectPCIInfos(const virDomainDef *def)
+{
+    GPtrArray *list = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < def->nets->len; i++)
+        qemuCollectPCI(list, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
+    for (i = 0; i < def->disks->len; i++)
+        qemuCollectPCI(list, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
+    for (i = 0; i < def->hostdevs->len; i++)
+        qemuCollectPCI(list, &((virDomainHostdevDef *) g_ptr_array_index(def->hostdevs, i))->info);
+    for (i = 0; i < def->controllers->len; i++)
+        qemuCollectPCI(list, &((virDomainControllerDef *) g_ptr_array_index(def->controllers, i))->info);
+    for (i = 0; i < def->videos->len; i++)
+        qemuCollectPCI(list, &((virDomainVideoDef *) g_ptr_array_index(def->videos, i))->info);
+    for (i = 0; i < def->rngs->len; i++)
+        qemuCollectPCI(list, &((virDomainRNGDef *) g_ptr_array_index(def->rngs, i))->info);
+    if (def->memballoon)
+        qemuCollectPCI(list, &def->memballoon->info);
+    return list;
+}
+
+static gboolean
+qemuDomainValidatePCIAddresses(const virDomainDef *def, GError **errp)
+{
+    g_autoptr(GPtrArray) list = qemuDomainCollectPCIInfos(def);
+    size_t i, j;
+
+    for (i = 0; i < list->len; i++) {
+        virDomainDeviceInfo *a = g_ptr_array_index(list, i);
+
+        if (!virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+                                        a->addr.pci.bus)) {
+            g_autofree char *name = qemuDomainDeviceName(def, a);
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "%s is at guest PCI bus %u, but domain '%s' has no "
+                           "PCI controller with index %u", name,
+                           a->addr.pci.bus, def->name, a->addr.pci.bus);
+            return FALSE;
+        }
+        for (j = 0; j < i; j++) {
+            virDomainDeviceInfo *b = g_ptr_array_index(list, j);
+            if (a->addr.pci.bus == b->addr.pci.bus &&
+                a->addr.pci.slot == b->addr.pci.slot &&
+                a->addr.pci.function == b->addr.pci.function) {
+                g_autofree char *na = qemuDomainDeviceName(def, a);
+                g_autofree char *nb = qemuDomainDeviceName(def, b);
+                virReportError(errp, VIR_ERR_XML_ERROR,
+                               "%s and %s both use guest PCI address "
+                               "0000:%02x:%02x.%x; give one of them another "
+                               "slot or remove its <address>", nb, na,
+                               a->addr.pci.bus, a->addr.pci.slot,
+                               a->addr.pci.function);
+                return FALSE;
+            }
+        }
+        if (a->addr.pci.slot == 0) {
+            g_autofree char *name = qemuDomainDeviceName(def, a);
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "%s: guest PCI slot 0 is reserved on pseries "
+                           "PHBs; use slots 1-31", name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+qemuDomainValidateGroups(const virDomainDef *def, GPtrArray *warnings,
+                         GError **errp)
+{
+    size_t i, j;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *a = g_ptr_array_index(def->hostdevs, i);
+
+        for (j = 0; j < i; j++) {
+            virDomainHostdevDef *b = g_ptr_array_index(def->hostdevs, j);
+            g_autofree char *bdfa = virPCIDeviceAddressAsString(&a->source);
+            g_autofree char *bdfb = virPCIDeviceAddressAsString(&b->source);
+
+            if (a->iommuGroup != b->iommuGroup ||
+                a->info.addr.pci.bus == b->info.addr.pci.bus)
+                continue;
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "IOMMU group %d is split across PHBs: host device "
+                           "%s is on %s and %s is on %s; QEMU would fail "
+                           "with \"group %d used in multiple address "
+                           "spaces\". Put every device of the group on one "
+                           "PHB (or remove their <address> elements)",
+                           a->iommuGroup, bdfb,
+                           qemuDomainPHBBusName(def, b->info.addr.pci.bus),
+                           bdfa,
+                           qemuDomainPHBBusName(def, a->info.addr.pci.bus),
+                           a->iommuGroup);
+            return FALSE;
+        }
+    }
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *a = g_ptr_array_index(def->hostdevs, i);
+
+        for (j = 0; j < i; j++) {
+            virDomainHostdevDef *b = g_ptr_array_index(def->hostdevs, j);
+            g_autofree char *bdfa = NULL;
+            g_autofree char *bdfb = NULL;
+
+            if (a->iommuGroup == b->iommuGroup ||
+                a->info.addr.pci.bus != b->info.addr.pci.bus)
+                continue;
+            bdfa = virPCIDeviceAddressAsString(&a->source);
+            bdfb = virPCIDeviceAddressAsString(&b->source);
+            virWarningAdd(warnings,
+                          "host devices %s and %s are in different IOMMU "
+                          "groups but share %s: the guest loses EEH error "
+                          "recovery on that PHB, and KVM links the in-kernel "
+                          "TCE table reliably only for the first group, so "
+                          "DMA may fall back to slow userspace TCE handling. "
+                          "Give each IOMMU group its own PHB", bdfb, bdfa,
+                          qemuDomainPHBBusName(def, a->info.addr.pci.bus));
+            break;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+qemuDomainValidateAliases(const virDomainDef *def, GError **errp)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) list = g_ptr_array_new();
+    size_t i;
+
+#define ADD_ALL(arr, type) \
+    for (i = 0; i < (arr)->len; i++) \
+        g_ptr_array_add(list, &((type *) g_ptr_array_index((arr), i))->info)
+    ADD_ALL(def->controllers, virDomainControllerDef);
+    ADD_ALL(def->disks, virDomainDiskDef);
+    ADD_ALL(def->nets, virDomainNetDef);
+    ADD_ALL(def->hostdevs, virDomainHostdevDef);
+    ADD_ALL(def->serials, virDomainChrDef);
+    ADD_ALL(def->channels, virDomainChrDef);
+    ADD_ALL(def->inputs, virDomainInputDef);
+    ADD_ALL(def->videos, virDomainVideoDef);
+    ADD_ALL(def->rngs, virDomainRNGDef);
+#undef ADD_ALL
+    if (def->memballoon)
+        g_ptr_array_add(list, &def->memballoon->info);
+
+    for (i = 0; i < list->len; i++) {
+        virDomainDeviceInfo *info = g_ptr_array_index(list, i);
+
+        if (!info->alias)
+            continue;
+        if (g_hash_table_contains(seen, info->alias)) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "device alias '%s' is used twice in domain '%s'",
+                           info->alias, def->name);
+            return FALSE;
+        }
+        g_hash_table_add(seen, info->alias);
+    }
+    return TRUE;
+}
+
+gboolean
+qemuDomainDefValidate(const virDomainDef *def, GPtrArray *warnings,
+                      GError **errp)
+{
+    return qemuDomainValidatePCIAddresses(def, errp) &&
+           qemuDomainValidateGroups(def, warnings, errp) &&
+           qemuDomainValidateAliases(def, errp);
+}
+
+virDomainDef *
+qemuDomainDefParseAndNormalize(const char *xml, size_t len,
+                               const char *filename, GPtrArray *warnings,
+                               GError **errp)
+{
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!(def = virDomainDefParseString(xml, len, filename, errp)) ||
+        !virDomainDefValidate(def, errp) ||
+        !qemuDomainDefPostParse(def, warnings, errp) ||
+        !qemuDomainDefValidate(def, warnings, errp))
+        return NULL;
+    return g_steal_pointer(&def);
+}

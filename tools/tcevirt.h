@@ -1,0 +1,20 @@
+/*
+ * tcevirt.h: the command line tool's verbs
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *help;               /* man-page style text */
+} tcevirtVerb;
+
+extern const tcevirtVerb tcevirtVerbs[];
+
+void tcevirtPrintError(const GError *err);
+void tcevirtPrintWarnings(GPtrArray *warnings);
+const tcevirtVerb *tcevirtFindVerb(const char *name);
+int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
