@@ -7,6 +7,7 @@
  *   model/devices/BDF/natural        driver the kernel's id tables pick
  *   model/devices/BDF/reset_methods  methods the device supports
  *   model/drivers/NAME/dynids        ids added through new_id
+ *                                    (tcemodel-dynids.c)
  *
  * The store handlers mirror drivers/base/bus.c (bind_store, unbind_store,
  * drivers_probe_store), drivers/base/driver.c (driver_set_override) and
@@ -26,7 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PCI_ANY_ID 0xffffffffU
 #define PCI_HEADER_TYPE 0x0e
 
 static const char *tcemodelResetMethods[] = {
@@ -103,16 +103,6 @@ tcemodelReadLine(const char *path)
 }
 
 
-static unsigned int
-tcemodelDevHex(const char *root, const char *bdf, const char *attr)
-{
-    g_autofree char *path = tcemodelDevPath(root, bdf, attr);
-    g_autofree char *val = tcemodelReadLine(path);
-
-    return val ? (unsigned int)strtoul(val, NULL, 16) : 0;
-}
-
-
 static char *
 tcemodelDevOverride(const char *root, const char *bdf)
 {
@@ -138,114 +128,20 @@ tcemodelDevNatural(const char *root, const char *bdf)
 }
 
 
-/* A pci_device_id as new_id writes it: vendor device subv subd class mask */
-typedef struct {
-    unsigned int v[6];
-} tcemodelDynid;
-
-
-static int
-tcemodelDynidParse(const char *buf, tcemodelDynid *id, int *fields)
-{
-    unsigned long data = 0;
-
-    id->v[0] = id->v[1] = 0;
-    id->v[2] = id->v[3] = PCI_ANY_ID;
-    id->v[4] = id->v[5] = 0;
-    *fields = sscanf(buf, "%x %x %x %x %x %x %lx", &id->v[0], &id->v[1],
-                     &id->v[2], &id->v[3], &id->v[4], &id->v[5], &data);
-    return *fields < 2 ? -EINVAL : 0;
-}
-
-
-/* pci_match_one_device() */
-static bool
-tcemodelDynidMatch(const tcemodelDynid *id, const char *root,
-                   const char *bdf)
-{
-    unsigned int dev[5] = {
-        tcemodelDevHex(root, bdf, "vendor"),
-        tcemodelDevHex(root, bdf, "device"),
-        tcemodelDevHex(root, bdf, "subsystem_vendor"),
-        tcemodelDevHex(root, bdf, "subsystem_device"),
-        tcemodelDevHex(root, bdf, "class"),
-    };
-    size_t i;
-
-    for (i = 0; i < 4; i++) {
-        if (id->v[i] != PCI_ANY_ID && id->v[i] != dev[i])
-            return false;
-    }
-    return ((id->v[4] ^ dev[4]) & id->v[5]) == 0;
-}
-
-
-static GPtrArray *
-tcemodelDynidsLoad(const char *root, const char *drv)
-{
-    g_autofree char *path = tcemodelPath(root, "/model/drivers/%s/dynids",
-                                         drv);
-    g_autofree char *data = NULL;
-    g_auto(GStrv) lines = NULL;
-    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-    size_t i;
-
-    if (tcemodelFileRead(path, &data) < 0)
-        return ids;
-    lines = g_strsplit(data, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        tcemodelDynid id;
-        int fields;
-
-        if (tcemodelDynidParse(lines[i], &id, &fields) == 0)
-            g_ptr_array_add(ids, g_memdup2(&id, sizeof(id)));
-    }
-    return ids;
-}
-
-
-static int
-tcemodelDynidsSave(const char *root, const char *drv, GPtrArray *ids)
-{
-    g_autofree char *dir = tcemodelPath(root, "/model/drivers/%s", drv);
-    g_autofree char *path = g_strconcat(dir, "/dynids", NULL);
-    g_autoptr(GString) data = g_string_new(NULL);
-    size_t i;
-    int ret;
-
-    for (i = 0; i < ids->len; i++) {
-        tcemodelDynid *id = g_ptr_array_index(ids, i);
-
-        g_string_append_printf(data, "%x %x %x %x %x %x\n", id->v[0],
-                               id->v[1], id->v[2], id->v[3], id->v[4],
-                               id->v[5]);
-    }
-    if ((ret = tcemodelMkdir(dir)) < 0)
-        return ret;
-    return tcemodelFileReplace(root, path, data->str, 0644);
-}
-
-
 /*
  * pci_bus_match(): driver_override decides alone when set; otherwise the
  * driver's dynamic ids, then its static table (the "natural" driver).
  */
-static bool
-tcemodelMatch(const char *root, const char *bdf, const char *drv)
+bool
+tcemodelSysfsMatch(const char *root, const char *bdf, const char *drv)
 {
     g_autofree char *override = tcemodelDevOverride(root, bdf);
     g_autofree char *natural = NULL;
-    g_autoptr(GPtrArray) ids = NULL;
-    size_t i;
 
     if (override)
         return g_str_equal(override, drv);
-
-    ids = tcemodelDynidsLoad(root, drv);
-    for (i = 0; i < ids->len; i++) {
-        if (tcemodelDynidMatch(g_ptr_array_index(ids, i), root, bdf))
-            return true;
-    }
+    if (tcemodelDynidsMatch(root, drv, bdf))
+        return true;
 
     natural = tcemodelDevNatural(root, bdf);
     return natural && g_str_equal(natural, drv);
@@ -366,27 +262,6 @@ tcemodelSysfsDetach(const char *root, const char *bdf, const char *drv)
 }
 
 
-static gint
-tcemodelStrcmp(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char * const *)a, *(const char * const *)b);
-}
-
-
-static GPtrArray *
-tcemodelListDir(const char *path)
-{
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir)))
-        g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, tcemodelStrcmp);
-    return names;
-}
-
-
 /*
  * device_attach(): try the matching drivers (natural one first, then in
  * name order); a failing probe lets the next driver try.  Probe errors
@@ -400,7 +275,7 @@ tcemodelProbe(const char *root, const char *bdf)
     g_autofree char *natural = tcemodelDevNatural(root, bdf);
     size_t i;
 
-    if (natural && tcemodelMatch(root, bdf, natural) &&
+    if (natural && tcemodelSysfsMatch(root, bdf, natural) &&
         tcemodelSysfsAttach(root, bdf, natural) == 0)
         return;
 
@@ -409,7 +284,7 @@ tcemodelProbe(const char *root, const char *bdf)
 
         if (natural && g_str_equal(drv, natural))
             continue;
-        if (tcemodelMatch(root, bdf, drv) &&
+        if (tcemodelSysfsMatch(root, bdf, drv) &&
             tcemodelSysfsAttach(root, bdf, drv) == 0)
             return;
     }
@@ -425,7 +300,7 @@ tcemodelStoreBind(const char *root, const char *drv, const char *bdf,
 {
     g_autofree char *cur = NULL;
 
-    if (!tcemodelDevExists(root, bdf) || !tcemodelMatch(root, bdf, drv))
+    if (!tcemodelDevExists(root, bdf) || !tcemodelSysfsMatch(root, bdf, drv))
         return -ENODEV;
     if ((cur = tcemodelSysfsDriver(root, bdf)))
         return -EBUSY;
@@ -586,75 +461,6 @@ tcemodelStoreResetMethod(const char *root, const char *bdf, const char *key,
 }
 
 
-/* new_id_store() and pci_add_dynid(), which runs driver_attach() */
-static int
-tcemodelStoreNewId(const char *root, const char *drv, const char *key,
-                   const char *buf, size_t len)
-{
-    g_autofree char *val = tcemodelStoreBuf(buf, len);
-    g_autofree char *devs = tcemodelPath(root, "/sys/bus/pci/devices");
-    g_autoptr(GPtrArray) ids = tcemodelDynidsLoad(root, drv);
-    g_autoptr(GPtrArray) names = NULL;
-    tcemodelDynid id;
-    int fields;
-    size_t i;
-    int ret;
-
-    if ((ret = tcemodelDynidParse(val, &id, &fields)) < 0)
-        return ret;
-
-    if (fields != 7) {
-        /* the kernel matches a fake device against the driver */
-        for (i = 0; i < ids->len; i++) {
-            tcemodelDynid *old = g_ptr_array_index(ids, i);
-
-            if (memcmp(old->v, id.v, 4 * sizeof(id.v[0])) == 0)
-                return -EEXIST;
-        }
-    }
-
-    g_ptr_array_add(ids, g_memdup2(&id, sizeof(id)));
-    if ((ret = tcemodelDynidsSave(root, drv, ids)) < 0)
-        return ret;
-
-    names = tcemodelListDir(devs);
-    for (i = 0; i < names->len; i++) {
-        const char *bdf = g_ptr_array_index(names, i);
-        g_autofree char *cur = tcemodelSysfsDriver(root, bdf);
-
-        if (!cur && tcemodelMatch(root, bdf, drv))
-            tcemodelSysfsAttach(root, bdf, drv);
-    }
-    return 0;
-}
-
-
-static int
-tcemodelStoreRemoveId(const char *root, const char *drv, const char *key,
-                      const char *buf, size_t len)
-{
-    g_autofree char *val = tcemodelStoreBuf(buf, len);
-    g_autoptr(GPtrArray) ids = tcemodelDynidsLoad(root, drv);
-    tcemodelDynid id;
-    int fields;
-    size_t i;
-    int ret;
-
-    if ((ret = tcemodelDynidParse(val, &id, &fields)) < 0)
-        return ret;
-
-    for (i = 0; i < ids->len; i++) {
-        tcemodelDynid *old = g_ptr_array_index(ids, i);
-
-        if (memcmp(old->v, id.v, sizeof(id.v)) == 0) {
-            g_ptr_array_remove_index(ids, i);
-            return tcemodelDynidsSave(root, drv, ids);
-        }
-    }
-    return -ENODEV;
-}
-
-
 /* ------------------------------------------------------------------ */
 /* modelled files                                                      */
 
@@ -709,8 +515,8 @@ static const tcemodelSysfsAttr tcemodelBusAttrs[] = {
 static const tcemodelSysfsAttr tcemodelDriverAttrs[] = {
     ATTR("bind", true, tcemodelStoreBind),
     ATTR("unbind", true, tcemodelStoreUnbind),
-    ATTR("new_id", false, tcemodelStoreNewId),
-    ATTR("remove_id", false, tcemodelStoreRemoveId),
+    ATTR("new_id", false, tcemodelDynidsStoreNewId),
+    ATTR("remove_id", false, tcemodelDynidsStoreRemoveId),
 };
 
 static const tcemodelSysfsAttr tcemodelDeviceAttrs[] = {

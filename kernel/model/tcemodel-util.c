@@ -188,6 +188,28 @@ tcemodelFileReplace(const char *root, const char *path, const char *data,
 }
 
 
+static gint
+tcemodelStrcmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
+
+
+/* Sorted names in directory @path (empty if it cannot be read) */
+GPtrArray *
+tcemodelListDir(const char *path)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir)))
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, tcemodelStrcmp);
+    return names;
+}
+
+
 int
 tcemodelMkdir(const char *path)
 {

@@ -10,6 +10,7 @@
  *   tcemodel-util.c    path, file and locking helpers
  *   tcemodel-faults.c  fault injection ("OP ERRNO [COUNT]")
  *   tcemodel-sysfs.c   PCI sysfs semantics (bind/unbind/probe/override...)
+ *   tcemodel-dynids.c  dynamic ids (new_id/remove_id)
  *   tcemodel-host.c    host description parser (tcemodel-mkhost only)
  *   tcemodel-preload.c LD_PRELOAD path redirect and fd bookkeeping
  *
@@ -44,6 +45,7 @@ int tcemodelFileReplace(const char *root, const char *path, const char *data,
 int tcemodelMkdir(const char *path);
 int tcemodelSymlink(const char *target, const char *linkpath);
 char *tcemodelLinkBase(const char *path);
+GPtrArray *tcemodelListDir(const char *path);
 
 int tcemodelLockAcquire(const char *root);
 void tcemodelLockRelease(int fd);
@@ -108,4 +110,16 @@ int tcemodelSysfsDetach(const char *root, const char *bdf, const char *drv);
 char *tcemodelSysfsDriver(const char *root, const char *bdf);
 char *tcemodelSysfsGroup(const char *root, const char *bdf);
 char *tcemodelSysfsDevTarget(const char *bdf);
+bool tcemodelSysfsMatch(const char *root, const char *bdf, const char *drv);
 bool tcemodelSysfsResetMethodKnown(const char *name);
+
+
+/* ------------------------------------------------------------------ */
+/* tcemodel-dynids.c                                                   */
+
+bool tcemodelDynidsMatch(const char *root, const char *drv, const char *bdf);
+int tcemodelDynidsStoreNewId(const char *root, const char *drv,
+                             const char *key, const char *buf, size_t len);
+int tcemodelDynidsStoreRemoveId(const char *root, const char *drv,
+                                const char *key, const char *buf,
+                                size_t len);

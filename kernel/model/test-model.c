@@ -424,6 +424,8 @@ testNewId(void)
     CHECK(exists("/dev/vfio/2"), "/dev/vfio/2 created");
     CHECK_ERR(WRITE(DRVS "vfio-pci/new_id", "8086 10d3"), EEXIST,
               "new_id twice");
+    CHECK_ERR(WRITE(DRVS "e1000e/new_id", "8086 10d3"), EEXIST,
+              "new_id already in the static table");
     CHECK_ERR(WRITE(DRVS "vfio-pci/remove_id", "8086 10d3"), 0, "remove_id");
     CHECK_ERR(WRITE(DRVS "vfio-pci/remove_id", "8086 10d3"), ENODEV,
               "remove_id twice");

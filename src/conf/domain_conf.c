@@ -42,7 +42,7 @@ VIR_ENUM_IMPL(virDomainDiskIo, VIR_DOMAIN_DISK_IO_LAST,
 VIR_ENUM_IMPL(virDomainDiskDiscard, VIR_DOMAIN_DISK_DISCARD_LAST,
               "default", "unmap", "ignore");
 VIR_ENUM_IMPL(virDomainNet, VIR_DOMAIN_NET_TYPE_LAST,
-              "user", "ethernet", "bridge", "hostdev");
+              "user", "ethernet", "bridge", "hostdev", "vhostuser");
 VIR_ENUM_IMPL(virDomainDiskIotune, VIR_DOMAIN_DISK_IOTUNE_LAST,
               "total_bytes_sec", "read_bytes_sec", "write_bytes_sec",
               "total_iops_sec", "read_iops_sec", "write_iops_sec");
@@ -51,13 +51,16 @@ VIR_ENUM_IMPL(virDomainNetModel, VIR_DOMAIN_NET_MODEL_LAST,
 VIR_ENUM_IMPL(virDomainChrDevice, VIR_DOMAIN_CHR_DEVICE_LAST,
               "serial", "console", "channel");
 VIR_ENUM_IMPL(virDomainChr, VIR_DOMAIN_CHR_TYPE_LAST,
-              "pty", "file", "unix", "null");
+              "pty", "file", "unix", "null", "tcp");
 VIR_ENUM_IMPL(virDomainChrTarget, VIR_DOMAIN_CHR_TARGET_LAST,
               "", "spapr-vio-serial", "serial", "virtio");
 VIR_ENUM_IMPL(virDomainInput, VIR_DOMAIN_INPUT_TYPE_LAST,
               "tablet", "keyboard", "mouse");
 VIR_ENUM_IMPL(virDomainVideo, VIR_DOMAIN_VIDEO_TYPE_LAST,
-              "default", "vga", "none");
+              "default", "vga", "none", "virtio");
+VIR_ENUM_IMPL(virDomainWatchdogAction, VIR_DOMAIN_WATCHDOG_ACTION_LAST,
+              "reset", "shutdown", "poweroff", "pause", "dump", "none",
+              "inject-nmi");
 VIR_ENUM_IMPL(virDomainGraphicsListen, VIR_DOMAIN_GRAPHICS_LISTEN_LAST,
               "none", "address", "socket");
 VIR_ENUM_IMPL(virDomainMemballoonModel, VIR_DOMAIN_MEMBALLOON_MODEL_LAST,
@@ -125,6 +128,7 @@ virDomainNetDefFree(virDomainNetDef *def)
         return;
     g_free(def->ifname);
     g_free(def->bridge);
+    g_free(def->vhostuserPath);
     g_free(def->virtPortType);
     g_free(def->virtPortInterfaceID);
     virDomainDeviceInfoClear(&def->info);
@@ -137,6 +141,8 @@ virDomainChrDefFree(virDomainChrDef *def)
     if (!def)
         return;
     g_free(def->path);
+    g_free(def->host);
+    g_free(def->service);
     g_free(def->targetName);
     g_free(def->logFile);
     virDomainDeviceInfoClear(&def->info);
@@ -178,6 +184,15 @@ virDomainRNGDefFree(virDomainRNGDef *def)
     if (!def)
         return;
     g_free(def->backendPath);
+    virDomainDeviceInfoClear(&def->info);
+    g_free(def);
+}
+
+void
+virDomainWatchdogDefFree(virDomainWatchdogDef *def)
+{
+    if (!def)
+        return;
     virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
@@ -239,6 +254,9 @@ virDomainDefNew(void)
     def->cputune.iothreadpins = virArrayNew(sizeof(virDomainVcpuPin),
                                             virDomainVcpuPinClear);
     def->timers = g_ptr_array_new_with_free_func(g_free);
+    def->perfEvents = g_ptr_array_new_with_free_func(g_free);
+    def->watchdogs =
+        g_ptr_array_new_with_free_func((GDestroyNotify) virDomainWatchdogDefFree);
     def->numatune.memnodes = virArrayNew(sizeof(virDomainNumatuneMemnode),
                                          virDomainMemnodeClear);
     def->controllers =
@@ -282,6 +300,8 @@ virDomainDefFree(virDomainDef *def)
     g_array_unref(def->cputune.vcpupins);
     g_array_unref(def->cputune.iothreadpins);
     g_ptr_array_unref(def->timers);
+    g_ptr_array_unref(def->perfEvents);
+    g_ptr_array_unref(def->watchdogs);
     g_free(def->numatune.nodeset);
     g_array_unref(def->numatune.memnodes);
     g_free(def->cpu.match);

@@ -243,6 +243,7 @@ typedef enum {
     VIR_DOMAIN_NET_TYPE_ETHERNET,
     VIR_DOMAIN_NET_TYPE_BRIDGE,
     VIR_DOMAIN_NET_TYPE_HOSTDEV,
+    VIR_DOMAIN_NET_TYPE_VHOSTUSER,
     VIR_DOMAIN_NET_TYPE_LAST
 } virDomainNetType;
 VIR_ENUM_DECL(virDomainNet);
@@ -263,6 +264,9 @@ struct _virDomainNetDef {
     int model;                      /* virDomainNetModel */
     char *ifname;                   /* <target dev=.../> */
     char *bridge;                   /* <source bridge=.../> */
+    char *vhostuserPath;            /* <source type='unix' path=...> */
+    gboolean vhostuserServer;       /* mode='server': QEMU listens */
+    int packed;                     /* <driver packed=...>, virTristateSwitch */
     char *virtPortType;             /* <virtualport type='openvswitch'> */
     char *virtPortInterfaceID;
     unsigned int mtu;
@@ -291,6 +295,7 @@ typedef enum {
     VIR_DOMAIN_CHR_TYPE_FILE,
     VIR_DOMAIN_CHR_TYPE_UNIX,
     VIR_DOMAIN_CHR_TYPE_NULL,
+    VIR_DOMAIN_CHR_TYPE_TCP,
     VIR_DOMAIN_CHR_TYPE_LAST
 } virDomainChrType;
 VIR_ENUM_DECL(virDomainChr);
@@ -308,7 +313,9 @@ typedef struct {
     int deviceType;                 /* virDomainChrDeviceType */
     int type;                       /* virDomainChrType */
     char *path;                     /* file, unix */
-    gboolean listen;                /* unix: mode='bind' */
+    char *host;                     /* tcp */
+    char *service;                  /* tcp port */
+    gboolean listen;                /* unix, tcp: mode='bind' */
     int append;                     /* file: virTristateSwitch */
     int targetType;                 /* virDomainChrTargetType */
     int targetPort;                 /* -1 = not set */
@@ -338,6 +345,7 @@ typedef enum {
     VIR_DOMAIN_VIDEO_TYPE_DEFAULT = 0,
     VIR_DOMAIN_VIDEO_TYPE_VGA,
     VIR_DOMAIN_VIDEO_TYPE_NONE,
+    VIR_DOMAIN_VIDEO_TYPE_VIRTIO,
     VIR_DOMAIN_VIDEO_TYPE_LAST
 } virDomainVideoType;
 VIR_ENUM_DECL(virDomainVideo);
@@ -385,6 +393,24 @@ typedef struct {
 typedef struct {
     unsigned int model;             /* always pseries */
 } virDomainPanicDef;
+
+typedef enum {
+    VIR_DOMAIN_WATCHDOG_ACTION_RESET = 0,
+    VIR_DOMAIN_WATCHDOG_ACTION_SHUTDOWN,
+    VIR_DOMAIN_WATCHDOG_ACTION_POWEROFF,
+    VIR_DOMAIN_WATCHDOG_ACTION_PAUSE,
+    VIR_DOMAIN_WATCHDOG_ACTION_DUMP,
+    VIR_DOMAIN_WATCHDOG_ACTION_NONE,
+    VIR_DOMAIN_WATCHDOG_ACTION_INJECTNMI,
+    VIR_DOMAIN_WATCHDOG_ACTION_LAST
+} virDomainWatchdogAction;
+VIR_ENUM_DECL(virDomainWatchdogAction);
+
+typedef struct {
+    int action;                     /* virDomainWatchdogAction */
+    gboolean hasAction;
+    virDomainDeviceInfo info;
+} virDomainWatchdogDef;             /* model='i6300esb' */
 
 typedef struct {
     char *backendPath;              /* /dev/urandom, /dev/random, /dev/hwrng */
@@ -509,6 +535,7 @@ VIR_ENUM_DECL(virDomainICMode);
 typedef struct {
     gboolean present;               /* <features> was given */
     gboolean acpi, apic;            /* kept for libvirt compatibility */
+    int kvmHidden;                  /* <kvm><hidden state>, kept */
     int pmu;                        /* virTristateSwitch, kept */
     int htm;                        /* virTristateSwitch */
     int nestedHV;
@@ -590,6 +617,7 @@ struct _virDomainDef {
     int clockOffset;                /* virDomainClockOffset */
     gboolean hasClock;
     GPtrArray *timers;              /* "name\ttickpolicy\tpresent", kept */
+    GPtrArray *perfEvents;          /* "name\tenabled", kept */
     int onPoweroff, onReboot, onCrash; /* virDomainLifecycleAction */
 
     char *emulator;
@@ -605,6 +633,7 @@ struct _virDomainDef {
     GPtrArray *graphics;            /* virDomainGraphicsDef */
     GPtrArray *rngs;                /* virDomainRNGDef */
     GPtrArray *panics;              /* virDomainPanicDef */
+    GPtrArray *watchdogs;           /* virDomainWatchdogDef */
     virDomainMemballoonDef *memballoon;
 };
 
@@ -622,6 +651,7 @@ void virDomainVideoDefFree(virDomainVideoDef *def);
 void virDomainGraphicsDefFree(virDomainGraphicsDef *def);
 void virDomainRNGDefFree(virDomainRNGDef *def);
 void virDomainMemballoonDefFree(virDomainMemballoonDef *def);
+void virDomainWatchdogDefFree(virDomainWatchdogDef *def);
 void virDomainDeviceInfoClear(virDomainDeviceInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainControllerDef, virDomainControllerDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainHostdevDef, virDomainHostdevDefFree);
@@ -633,6 +663,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainVideoDef, virDomainVideoDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainGraphicsDef, virDomainGraphicsDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainRNGDef, virDomainRNGDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef, virDomainMemballoonDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainWatchdogDef, virDomainWatchdogDefFree);
 
 virDomainControllerDef *virDomainControllerDefNew(int type, unsigned int idx);
 virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,

@@ -235,6 +235,13 @@ fmtNet(GString *buf, const virDomainNetDef *net)
                 hostdev->source.function);
         fmtLine(buf, 3, "</source>");
     }
+    if (net->vhostuserPath) {
+        virXMLIndent(buf, 3);
+        g_string_append(buf, "<source type='unix'");
+        virXMLFormatAttr(buf, "path", net->vhostuserPath);
+        virXMLFormatAttr(buf, "mode", net->vhostuserServer ? "server" : "client");
+        g_string_append(buf, "/>\n");
+    }
     if (net->bridge) {
         virXMLIndent(buf, 3);
         g_string_append(buf, "<source");
@@ -269,7 +276,7 @@ fmtNet(GString *buf, const virDomainNetDef *net)
         fmtLine(buf, 3, "<model type='%s'/>",
                 virDomainNetModelTypeToString(net->model));
     if (net->driverName || net->queues || net->rxQueueSize ||
-        net->txQueueSize) {
+        net->txQueueSize || net->packed) {
         virXMLIndent(buf, 3);
         g_string_append(buf, "<driver");
         if (net->driverName)
@@ -280,6 +287,9 @@ fmtNet(GString *buf, const virDomainNetDef *net)
             g_string_append_printf(buf, " rx_queue_size='%u'", net->rxQueueSize);
         if (net->txQueueSize)
             g_string_append_printf(buf, " tx_queue_size='%u'", net->txQueueSize);
+        if (net->packed)
+            virXMLFormatAttr(buf, "packed",
+                             virTristateSwitchTypeToString(net->packed));
         g_string_append(buf, "/>\n");
     }
     if (net->mtu)
@@ -294,11 +304,14 @@ fmtChr(GString *buf, const virDomainChrDef *chr)
     const char *elem = virDomainChrDeviceTypeToString(chr->deviceType);
 
     fmtLine(buf, 2, "<%s type='%s'>", elem, virDomainChrTypeToString(chr->type));
-    if (chr->path) {
+    if (chr->path || chr->host || chr->service) {
         virXMLIndent(buf, 3);
         g_string_append(buf, "<source");
-        if (chr->type == VIR_DOMAIN_CHR_TYPE_UNIX)
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_UNIX ||
+            chr->type == VIR_DOMAIN_CHR_TYPE_TCP)
             virXMLFormatAttr(buf, "mode", chr->listen ? "bind" : "connect");
+        virXMLFormatAttr(buf, "host", chr->host);
+        virXMLFormatAttr(buf, "service", chr->service);
         virXMLFormatAttr(buf, "path", chr->path);
         if (chr->append)
             virXMLFormatAttr(buf, "append",
@@ -497,6 +510,16 @@ fmtDevices(GString *buf, const virDomainDef *def)
         fmtMemballoon(buf, def->memballoon);
     for (i = 0; i < def->rngs->len; i++)
         fmtRNG(buf, g_ptr_array_index(def->rngs, i));
+    for (i = 0; i < def->watchdogs->len; i++) {
+        virDomainWatchdogDef *wd = g_ptr_array_index(def->watchdogs, i);
+        g_autofree char *open =
+            g_strdup_printf("<watchdog model='i6300esb'%s%s%s",
+                            wd->hasAction ? " action='" : "",
+                            wd->hasAction ?
+                            virDomainWatchdogActionTypeToString(wd->action) : "",
+                            wd->hasAction ? "'" : "");
+        fmtSimpleDevice(buf, open, "</watchdog>", &wd->info);
+    }
     for (i = 0; i < def->panics->len; i++)
         fmtLine(buf, 2, "<panic model='pseries'/>");
     fmtLine(buf, 1, "</devices>");
@@ -567,7 +590,8 @@ fmtFeatures(GString *buf, const virDomainFeatures *f)
     if (!f->present)
         return;
     if (!f->hasHPT && !f->htm && !f->nestedHV && !f->ccfAssist && !f->cfpc &&
-        !f->sbbc && !f->ibs && !f->acpi && !f->apic && !f->pmu) {
+        !f->sbbc && !f->ibs && !f->acpi && !f->apic && !f->pmu &&
+        !f->kvmHidden) {
         fmtLine(buf, 1, "<features/>");
         return;
     }
@@ -577,6 +601,12 @@ fmtFeatures(GString *buf, const virDomainFeatures *f)
     if (f->apic)
         fmtLine(buf, 2, "<apic/>");
     fmtFeatureState(buf, "pmu", f->pmu);
+    if (f->kvmHidden) {
+        fmtLine(buf, 2, "<kvm>");
+        fmtLine(buf, 3, "<hidden state='%s'/>",
+                virTristateSwitchTypeToString(f->kvmHidden));
+        fmtLine(buf, 2, "</kvm>");
+    }
     if (f->hasHPT) {
         virXMLIndent(buf, 2);
         g_string_append(buf, "<hpt");
@@ -825,6 +855,21 @@ virDomainDefFormat(const virDomainDef *def)
         fmtTextElement(buf, 1, "on_crash",
                        virDomainLifecycleActionTypeToString(def->onCrash));
     fmtDevices(buf, def);
+    if (def->perfEvents->len) {
+        size_t i;
+
+        fmtLine(buf, 1, "<perf>");
+        for (i = 0; i < def->perfEvents->len; i++) {
+            g_auto(GStrv) ev = g_strsplit(g_ptr_array_index(def->perfEvents, i),
+                                          "\t", 2);
+            virXMLIndent(buf, 2);
+            g_string_append(buf, "<event");
+            virXMLFormatAttr(buf, "name", ev[0]);
+            virXMLFormatAttr(buf, "enabled", ev[1]);
+            g_string_append(buf, "/>\n");
+        }
+        fmtLine(buf, 1, "</perf>");
+    }
     g_string_append(buf, "</domain>\n");
     return g_string_free(buf, FALSE);
 }

@@ -590,7 +590,7 @@ virDomainParseFeatures(xmlNodePtr node, virDomainDef *def, GError **errp)
     virDomainFeatures *f = &def->features;
     const char *const names[] = { "htm", "nested-hv", "ccf-assist", "cfpc",
                                   "sbbc", "ibs", "hpt", "acpi", "apic",
-                                  "pmu", NULL };
+                                  "pmu", "kvm", NULL };
     xmlNodePtr cur;
 
     if (!virXMLCheckElement(node, VIR_XML_NONE, names, FALSE, errp) ||
@@ -610,6 +610,14 @@ virDomainParseFeatures(xmlNodePtr node, virDomainDef *def, GError **errp)
                 f->acpi = TRUE;
             else
                 f->apic = TRUE;
+        } else if (VIR_XML_IS(cur, "kvm")) {
+            /* x86 (hide KVM from the guest); kept, no effect on pseries */
+            xmlNodePtr hidden;
+            ok = virXMLCheckElement(cur, VIR_XML_NONE, VIR_XML_LIST("hidden"),
+                                    FALSE, errp) &&
+                 virXMLCheckSingletons(cur, VIR_XML_LIST("hidden"), errp);
+            if (ok && (hidden = virXMLChild(cur, "hidden")))
+                ok = virDomainParseFeatureState(hidden, &f->kvmHidden, errp);
         } else if (VIR_XML_IS(cur, "pmu")) {
             ok = virDomainParseFeatureState(cur, &f->pmu, errp);
         } else if (VIR_XML_IS(cur, "htm")) {
@@ -697,6 +705,37 @@ virDomainParseClock(xmlNodePtr node, virDomainDef *def, GError **errp)
     return TRUE;
 }
 
+/* host perf counters Nova can enable; kept in the definition */
+static gboolean
+virDomainParsePerf(xmlNodePtr node, virDomainDef *def, GError **errp)
+{
+    xmlNodePtr ev;
+
+    if (!virXMLCheckElement(node, VIR_XML_NONE, VIR_XML_LIST("event"), FALSE,
+                            errp))
+        return FALSE;
+    VIR_XML_FOREACH_CHILD(node, ev) {
+        g_autofree char *name = NULL;
+        int enabled = 0;
+
+        if (!virXMLCheckElement(ev, VIR_XML_LIST("name", "enabled"),
+                                VIR_XML_NONE, FALSE, errp) ||
+            !virXMLPropEnum(ev, "enabled", virTristateBool, FALSE, TRUE,
+                            &enabled, errp))
+            return FALSE;
+        name = virXMLPropString(ev, "name");
+        if (!name || !*name || strchr(name, '\t')) {
+            virXMLReportError(errp, ev, VIR_ERR_XML_ERROR,
+                              "<event> needs a 'name' attribute");
+            return FALSE;
+        }
+        g_ptr_array_add(def->perfEvents,
+                        g_strdup_printf("%s\t%s", name,
+                                        virTristateBoolTypeToString(enabled)));
+    }
+    return TRUE;
+}
+
 static gboolean
 virDomainParseLifecycle(xmlNodePtr node, int *action, GError **errp)
 {
@@ -722,6 +761,7 @@ virDomainDefParseNode(xmlNodePtr root, virDomainDef *def, GError **errp)
         "name", "uuid", "title", "description", "metadata", "maxMemory",
         "memory", "currentMemory", "memoryBacking", "memtune", "vcpu",
         "cputune", "numatune", "cpu", "os", "features", "clock", "iothreads",
+        "perf",
         "on_poweroff", "on_reboot", "on_crash", "devices", NULL
     };
     xmlNodePtr cur;
@@ -786,6 +826,8 @@ virDomainDefParseNode(xmlNodePtr root, virDomainDef *def, GError **errp)
             ok = virDomainParseMemtune(cur, def, errp);
         } else if (VIR_XML_IS(cur, "vcpu")) {
             ok = virDomainParseVcpu(cur, def, errp);
+        } else if (VIR_XML_IS(cur, "perf")) {
+            ok = virDomainParsePerf(cur, def, errp);
         } else if (VIR_XML_IS(cur, "iothreads")) {
             ok = virXMLCheckElement(cur, VIR_XML_NONE, VIR_XML_NONE, TRUE,
                                     errp) &&

@@ -540,6 +540,27 @@ virDomainNetParseChild(xmlNodePtr cur, virDomainNetDef *net, GError **errp)
     } else if (VIR_XML_IS(cur, "source")) {
         if (net->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)
             return virDomainNetParseSourceAddress(cur, net, errp);
+        if (net->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER) {
+            g_autofree char *type = NULL;
+            g_autofree char *mode = NULL;
+
+            if (!virXMLCheckElement(cur, VIR_XML_LIST("type", "path", "mode"),
+                                    VIR_XML_NONE, FALSE, errp) ||
+                !(net->vhostuserPath = virDomainRequiredProp(cur, "path",
+                                                             errp)) ||
+                !(mode = virDomainRequiredProp(cur, "mode", errp)))
+                return FALSE;
+            type = virXMLPropString(cur, "type");
+            if ((type && !g_str_equal(type, "unix")) ||
+                (!g_str_equal(mode, "server") && !g_str_equal(mode, "client"))) {
+                virXMLReportError(errp, cur, VIR_ERR_XML_ERROR,
+                                  "vhost-user needs <source type='unix' "
+                                  "mode='server|client' path=.../>");
+                return FALSE;
+            }
+            net->vhostuserServer = g_str_equal(mode, "server");
+            return TRUE;
+        }
         if (net->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
             virXMLReportError(errp, cur, VIR_ERR_XML_ERROR,
                               "<source> is only used with <interface "
@@ -596,8 +617,10 @@ virDomainNetParseChild(xmlNodePtr cur, virDomainNetDef *net, GError **errp)
 
         if (!virXMLCheckElement(cur, VIR_XML_LIST("name", "queues",
                                                   "rx_queue_size",
-                                                  "tx_queue_size"),
+                                                  "tx_queue_size", "packed"),
                                 VIR_XML_NONE, FALSE, errp) ||
+            !virXMLPropEnum(cur, "packed", virTristateSwitch, FALSE, FALSE,
+                            &net->packed, errp) ||
             !virXMLPropUInt(cur, "queues", 10, 256, FALSE, &net->queues, NULL,
                             errp) ||
             !virXMLPropUInt(cur, "rx_queue_size", 10, 1024, FALSE,
@@ -707,12 +730,15 @@ virDomainChrParse(xmlNodePtr node, virDomainDef *def, int deviceType,
             g_autofree char *mode = NULL;
 
             if (!virXMLCheckElement(cur, VIR_XML_LIST("path", "mode",
-                                                      "append"),
+                                                      "append", "host",
+                                                      "service"),
                                     VIR_XML_NONE, FALSE, errp) ||
                 !virXMLPropEnum(cur, "append", virTristateSwitch, FALSE,
                                 FALSE, &chr->append, errp))
                 return FALSE;
             chr->path = virXMLPropString(cur, "path");
+            chr->host = virXMLPropString(cur, "host");
+            chr->service = virXMLPropString(cur, "service");
             mode = virXMLPropString(cur, "mode");
             if (mode && !g_str_equal(mode, "bind") &&
                 !g_str_equal(mode, "connect")) {
@@ -762,6 +788,29 @@ virDomainChrParse(xmlNodePtr node, virDomainDef *def, int deviceType,
                 !(chr->logFile = virDomainRequiredProp(cur, "file", errp)))
                 return FALSE;
         }
+    }
+    if (chr->type == VIR_DOMAIN_CHR_TYPE_TCP) {
+        guint64 port = 0;
+        if (!chr->service ||
+            !virXMLParseUInt64(node, "TCP port", chr->service, 10, 65535,
+                               &port, errp)) {
+            if (!chr->service)
+                virXMLReportError(errp, node, VIR_ERR_XML_ERROR,
+                                  "<%s type='tcp'> needs <source host=... "
+                                  "service=PORT/>", (const char *) node->name);
+            return FALSE;
+        }
+        if (chr->path) {
+            virXMLReportError(errp, node, VIR_ERR_XML_ERROR,
+                              "<%s type='tcp'> takes host and service, not "
+                              "path", (const char *) node->name);
+            return FALSE;
+        }
+    } else if (chr->host || chr->service) {
+        virXMLReportError(errp, node, VIR_ERR_XML_ERROR,
+                          "host and service belong to <%s type='tcp'>",
+                          (const char *) node->name);
+        return FALSE;
     }
     if ((chr->type == VIR_DOMAIN_CHR_TYPE_FILE ||
          chr->type == VIR_DOMAIN_CHR_TYPE_UNIX) && !chr->path) {
@@ -1019,6 +1068,36 @@ virDomainRNGParse(xmlNodePtr node, virDomainDef *def, GError **errp)
 }
 
 static gboolean
+virDomainWatchdogParse(xmlNodePtr node, virDomainDef *def, GError **errp)
+{
+    g_autoptr(virDomainWatchdogDef) wd = g_new0(virDomainWatchdogDef, 1);
+    g_autofree char *model = NULL;
+    xmlNodePtr cur;
+
+    if (!virDomainDeviceStart(node, VIR_XML_LIST("model", "action"),
+                              VIR_XML_LIST(INFO_CHILDREN), errp) ||
+        !virXMLPropEnum(node, "action", virDomainWatchdogAction, TRUE, FALSE,
+                        &wd->action, errp))
+        return FALSE;
+    wd->hasAction = xmlHasProp(node, BAD_CAST "action") != NULL;
+    model = virXMLPropString(node, "model");
+    if (!model || !g_str_equal(model, "i6300esb")) {
+        virXMLReportError(errp, node, VIR_ERR_CONFIG_UNSUPPORTED,
+                          "watchdog model '%s' is not supported on pseries "
+                          "(use 'i6300esb')", model ? model : "");
+        return FALSE;
+    }
+    VIR_XML_FOREACH_CHILD(node, cur) {
+        gboolean handled;
+
+        if (!virDomainDeviceInfoParseChild(cur, &wd->info, &handled, errp))
+            return FALSE;
+    }
+    g_ptr_array_add(def->watchdogs, g_steal_pointer(&wd));
+    return TRUE;
+}
+
+static gboolean
 virDomainPanicParse(xmlNodePtr node, virDomainDef *def, GError **errp)
 {
     g_autofree char *model = NULL;
@@ -1047,7 +1126,8 @@ virDomainDevicesParse(xmlNodePtr devices, virDomainDef *def, GError **errp)
                                          "hostdev", "interface", "serial",
                                          "console", "channel", "input",
                                          "graphics", "video", "memballoon",
-                                         "rng", "panic"), FALSE, errp) ||
+                                         "rng", "panic", "watchdog"),
+                            FALSE, errp) ||
         !virXMLCheckSingletons(devices, VIR_XML_LIST("emulator", "memballoon"),
                                errp))
         return FALSE;
@@ -1087,6 +1167,8 @@ virDomainDevicesParse(xmlNodePtr devices, virDomainDef *def, GError **errp)
             ok = virDomainMemballoonParse(cur, def, errp);
         } else if (VIR_XML_IS(cur, "rng")) {
             ok = virDomainRNGParse(cur, def, errp);
+        } else if (VIR_XML_IS(cur, "watchdog")) {
+            ok = virDomainWatchdogParse(cur, def, errp);
         } else {
             ok = virDomainPanicParse(cur, def, errp);
         }

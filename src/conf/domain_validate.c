@@ -508,6 +508,31 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                        def->name);
         return FALSE;
     }
+    if (def->watchdogs->len > 1) {
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "domain '%s': only one <watchdog> is supported",
+                       def->name);
+        return FALSE;
+    }
+    for (i = 0; i < def->watchdogs->len; i++) {
+        virDomainWatchdogDef *wd = g_ptr_array_index(def->watchdogs, i);
+        if (wd->action == VIR_DOMAIN_WATCHDOG_ACTION_DUMP) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "domain '%s': watchdog action 'dump' is not "
+                           "supported (use reset, shutdown, poweroff, pause, "
+                           "inject-nmi or none)", def->name);
+            return FALSE;
+        }
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+        if (n->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER &&
+            n->model != VIR_DOMAIN_NET_MODEL_VIRTIO && n->model) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "vhost-user interfaces need <model type='virtio'/>");
+            return FALSE;
+        }
+    }
     if (def->panics->len > 1) {
         virReportError(errp, VIR_ERR_XML_ERROR,
                        "domain '%s': only one <panic> device is allowed",

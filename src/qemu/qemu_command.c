@@ -217,6 +217,12 @@ qemuBuildMemoryBackend(GPtrArray *argv, const virDomainDef *def,
         qemuJSONStr(b, "id", id);
         qemuJSONStr(b, "mem-path", path);
         qemuJSONBool(b, "prealloc", TRUE);
+    } else if (def->mem.source == 1) {
+        g_autofree char *path = g_strdup_printf("%s/%s", cfg->memoryDir,
+                                                def->name);
+        b = qemuJSONNew("qom-type", "memory-backend-file");
+        qemuJSONStr(b, "id", id);
+        qemuJSONStr(b, "mem-path", path);
     } else if (def->mem.memfd) {
         b = qemuJSONNew("qom-type", "memory-backend-memfd");
         qemuJSONStr(b, "id", id);
@@ -349,6 +355,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
     qemuCommandConfig cfg = {
         .runDir = QEMU_DEFAULT_RUN_DIR,
         .hugepagesDir = QEMU_DEFAULT_HUGEPAGES_DIR,
+        .memoryDir = QEMU_DEFAULT_MEMORY_DIR,
     };
     g_autofree char *monitor = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
@@ -357,6 +364,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
         cfg.runDir = cfgIn->runDir;
     if (cfgIn && cfgIn->hugepagesDir)
         cfg.hugepagesDir = cfgIn->hugepagesDir;
+    if (cfgIn && cfgIn->memoryDir)
+        cfg.memoryDir = cfgIn->memoryDir;
 
     g_ptr_array_add(argv, g_strdup(def->emulator));
     qemuArgvf(argv, "-name", "guest=%s,debug-threads=on", def->name);

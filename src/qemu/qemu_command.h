@@ -8,10 +8,12 @@
 typedef struct {
     const char *runDir;             /* per-domain runtime dir parent */
     const char *hugepagesDir;       /* hugetlbfs mount */
+    const char *memoryDir;          /* <source type='file'/> backing */
 } qemuCommandConfig;
 
 #define QEMU_DEFAULT_RUN_DIR TCEVIRT_RUNSTATEDIR "/tcevirt/qemu"
 #define QEMU_DEFAULT_HUGEPAGES_DIR "/dev/hugepages"
+#define QEMU_DEFAULT_MEMORY_DIR TCEVIRT_LOCALSTATEDIR "/lib/tcevirt/ram"
 
 /* argv (NULL-terminated GStrv) of QEMU for @def */
 char **qemuBuildCommandLine(const virDomainDef *def,

@@ -270,6 +270,15 @@ qemuBuildNet(GPtrArray *argv, const virDomainDef *def,
 
     if (net->type == VIR_DOMAIN_NET_TYPE_USER) {
         b = qemuJSONNew("type", "user");
+    } else if (net->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER) {
+        g_autofree char *chardev = g_strdup_printf("char%s", net->info.alias);
+        qemuArgvf(argv, "-chardev", "socket,id=%s,path=%s%s", chardev,
+                  net->vhostuserPath,
+                  net->vhostuserServer ? ",server=on" : "");
+        b = qemuJSONNew("type", "vhost-user");
+        qemuJSONStr(b, "chardev", chardev);
+        if (net->queues > 1)
+            qemuJSONInt(b, "queues", net->queues);
     } else {
         g_autofree char *ifname = net->ifname ? g_strdup(net->ifname) :
                                   g_strdup_printf("vnet%zu", n);
@@ -294,6 +303,8 @@ qemuBuildNet(GPtrArray *argv, const virDomainDef *def,
         qemuJSONBool(b, "mq", TRUE);
         qemuJSONInt(b, "vectors", 2 * net->queues + 2);
     }
+    if (net->packed)
+        qemuJSONBool(b, "packed", net->packed == VIR_TRISTATE_SWITCH_ON);
     if (net->rxQueueSize)
         qemuJSONInt(b, "rx_queue_size", net->rxQueueSize);
     if (net->txQueueSize)
@@ -328,6 +339,13 @@ qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
         break;
     case VIR_DOMAIN_CHR_TYPE_UNIX:
         g_string_append_printf(s, "socket,id=%s,path=%s", id, chr->path);
+        if (chr->listen)
+            g_string_append(s, ",server=on,wait=off");
+        break;
+    case VIR_DOMAIN_CHR_TYPE_TCP:
+        g_string_append_printf(s, "socket,id=%s,host=%s,port=%s", id,
+                               chr->host ? chr->host : "localhost",
+                               chr->service);
         if (chr->listen)
             g_string_append(s, ",server=on,wait=off");
         break;
@@ -460,12 +478,23 @@ qemuBuildMisc(GPtrArray *argv, const virDomainDef *def)
 
         if (v->type == VIR_DOMAIN_VIDEO_TYPE_NONE)
             continue;
-        b = qemuJSONNew("driver", "VGA");
+        b = qemuJSONNew("driver", v->type == VIR_DOMAIN_VIDEO_TYPE_VIRTIO ?
+                                  "virtio-gpu-pci" : "VGA");
         qemuJSONStr(b, "id", v->info.alias);
-        if (v->vram)
+        if (v->vram && v->type == VIR_DOMAIN_VIDEO_TYPE_VGA)
             qemuJSONInt(b, "vgamem_mb", MAX(1, v->vram / 1024));
         qemuJSONAddress(b, def, &v->info);
         qemuJSONFinish(argv, "-device", b);
+    }
+    for (i = 0; i < def->watchdogs->len; i++) {
+        virDomainWatchdogDef *wd = g_ptr_array_index(def->watchdogs, i);
+        JsonBuilder *b = qemuJSONNew("driver", "i6300esb");
+        const char *action = virDomainWatchdogActionTypeToString(wd->action);
+
+        qemuJSONStr(b, "id", wd->info.alias);
+        qemuJSONAddress(b, def, &wd->info);
+        qemuJSONFinish(argv, "-device", b);
+        qemuArgvf(argv, "-action", "watchdog=%s", action);
     }
     if (def->memballoon &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {

@@ -176,6 +176,11 @@ qemuDomainForeachPCIDevice(virDomainDef *def, qemuPCIDevCallback cb,
             !cb(def, &v->info, QEMU_PCI_DEV_EMULATED, NULL, opaque, errp))
             return FALSE;
     }
+    for (i = 0; i < def->watchdogs->len; i++) {
+        virDomainWatchdogDef *w = g_ptr_array_index(def->watchdogs, i);
+        if (!cb(def, &w->info, QEMU_PCI_DEV_EMULATED, NULL, opaque, errp))
+            return FALSE;
+    }
     if (def->memballoon &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
         !cb(def, &def->memballoon->info, QEMU_PCI_DEV_EMULATED, NULL, opaque,
@@ -374,7 +379,9 @@ qemuDomainSetDeviceDefaults(virDomainDef *def)
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *n = g_ptr_array_index(def->nets, i);
 
-        if (!n->model && n->type != VIR_DOMAIN_NET_TYPE_HOSTDEV)
+        if (!n->model && n->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER)
+            n->model = VIR_DOMAIN_NET_MODEL_VIRTIO;
+        else if (!n->model && n->type != VIR_DOMAIN_NET_TYPE_HOSTDEV)
             n->model = VIR_DOMAIN_NET_MODEL_SPAPR_VLAN;
         if (!n->hasMac) {
             n->mac[0] = 0x52;
@@ -483,6 +490,10 @@ qemuDomainAssignAliases(virDomainDef *def)
     if (def->memballoon &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         qemuDomainSetDefaultAlias(&def->memballoon->info, "balloon0");
+    for (i = 0; i < def->watchdogs->len; i++)
+        qemuDomainSetDefaultAlias(&((virDomainWatchdogDef *)
+                                    g_ptr_array_index(def->watchdogs, i))->info,
+                                  "watchdog%zu", i);
 }
 
 /* spapr-vio register numbers as libvirt assigns them */
@@ -617,17 +628,29 @@ qemuDomainPlaceHostdev(virDomainDef *def, virDomainDeviceInfo *info,
             idx = i;
     }
     /* 3. a new PHB */
-    if (idx < 0) {
-        if ((idx = qemuDomainFreePHBIndex(set)) < 0) {
-            g_autofree char *bdf = virPCIDeviceAddressAsString(&hostdev->source);
-            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                           "host device %s needs a PHB of its own, but all "
-                           "31 pseries PHBs (index 0-30) are in use; put "
-                           "fewer IOMMU groups in domain '%s'", bdf,
-                           def->name);
-            return FALSE;
-        }
+    if (idx < 0 && (idx = qemuDomainFreePHBIndex(set)) > 0)
         qemuDomainAddPHB(def, set, idx);
+    /* 4. all 31 PHBs exist: share the hostdev PHB with the fewest groups
+     * (validation warns about the groups sharing it) */
+    if (idx < 0) {
+        int best = -1;
+
+        for (i = 1; i <= VIR_DOMAIN_PHB_MAX_INDEX; i++) {
+            qemuPHBUse *phb = &set->phb[i];
+            if (phb->exists && phb->groups && phb->groups->len &&
+                !phb->emulated && qemuPHBFreeSlot(phb) > 0 &&
+                (best < 0 || phb->groups->len < set->phb[best].groups->len))
+                best = i;
+        }
+        idx = best;
+    }
+    if (idx < 0) {
+        g_autofree char *bdf = virPCIDeviceAddressAsString(&hostdev->source);
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "host device %s cannot be placed: all 31 pseries PHBs "
+                       "(index 0-30) and their PCI slots are in use in "
+                       "domain '%s'", bdf, def->name);
+        return FALSE;
     }
     slot = qemuPHBFreeSlot(&set->phb[idx]);
     info->addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;

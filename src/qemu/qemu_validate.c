@@ -87,6 +87,8 @@ qemuDomainCollectPCIInfos(const virDomainDef *def)
         qemuCollectPCI(list, &((virDomainVideoDef *) g_ptr_array_index(def->videos, i))->info);
     for (i = 0; i < def->rngs->len; i++)
         qemuCollectPCI(list, &((virDomainRNGDef *) g_ptr_array_index(def->rngs, i))->info);
+    for (i = 0; i < def->watchdogs->len; i++)
+        qemuCollectPCI(list, &((virDomainWatchdogDef *) g_ptr_array_index(def->watchdogs, i))->info);
     if (def->memballoon)
         qemuCollectPCI(list, &def->memballoon->info);
     return list;
@@ -215,6 +217,7 @@ qemuDomainValidateAliases(const virDomainDef *def, GError **errp)
     ADD_ALL(def->inputs, virDomainInputDef);
     ADD_ALL(def->videos, virDomainVideoDef);
     ADD_ALL(def->rngs, virDomainRNGDef);
+    ADD_ALL(def->watchdogs, virDomainWatchdogDef);
 #undef ADD_ALL
     if (def->memballoon)
         g_ptr_array_add(list, &def->memballoon->info);

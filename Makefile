@@ -1,0 +1,66 @@
+# tcevirt: the two entry points are `make demo` and `make check`.
+# Both install what they need (Debian packages, as root) and build.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+MESON_TEST = meson test --print-errorlogs --num-processes 2
+
+.PHONY: all build check check-unit check-asan demo fuzz bench clean deps-check deps-demo
+
+all: build
+
+deps-check:
+	@scripts/install-deps.sh check
+
+deps-demo:
+	@scripts/install-deps.sh demo
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) >/dev/null
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dqemu_tests=false -Dbuildtype=debug >/dev/null
+
+# Runs every test, then the unit tests again under ASan+UBSan, and ends
+# with one line "N passed, N failed, N skipped".
+check: deps-check
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	@rc=0; \
+	$(MESON_TEST) -C $(BUILD) || rc=1; \
+	$(MESON_TEST) -C $(ASAN_BUILD) || rc=1; \
+	scripts/test-summary.py $(BUILD)/meson-logs/testlog.json \
+	    $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; \
+	exit $$rc
+
+demo: deps-demo
+	@$(MAKE) --no-print-directory build
+	@scripts/demo.sh $(BUILD)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dqemu_tests=false \
+	    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) domain_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus fuzz/artifacts
+	cp -n fuzz/corpus/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz/domain_fuzz \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=fuzz/artifacts/ -dict=fuzz/domain.dict \
+	    $(FUZZ_BUILD)/corpus fuzz/corpus
+
+bench: build
+	scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

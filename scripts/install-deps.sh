@@ -1,0 +1,63 @@
+#!/bin/bash
+# Installs the Debian packages tcevirt needs for a job, only if missing.
+#   scripts/install-deps.sh check   build + tests (make check)
+#   scripts/install-deps.sh demo    build + what `make demo` runs
+#   scripts/install-deps.sh fuzz    clang and libFuzzer (make fuzz)
+# QEMU 10 comes from bookworm-backports on Debian 12 (bookworm).
+set -euo pipefail
+
+job=${1:-check}
+base=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
+      libjson-glib-dev libseccomp-dev libxml2-utils python3 qemu-utils)
+newer=(qemu-system-ppc libvirt-common)    # QEMU >= 10.0, libvirt's domain.rng
+case $job in
+    check|demo) extra=() ;;
+    fuzz) extra=(clang libclang-rt-14-dev) ;;
+    *) echo "usage: $0 check|demo|fuzz" >&2; exit 2 ;;
+esac
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+qemu_ok() {
+    installed qemu-system-ppc &&
+    dpkg --compare-versions "$(dpkg-query -W -f='${Version}' qemu-system-ppc)" ge 1:10.0
+}
+
+missing=()
+for p in "${base[@]}" "${extra[@]}"; do installed "$p" || missing+=("$p"); done
+missing_new=()
+qemu_ok || missing_new+=(qemu-system-ppc)
+installed libvirt-common || missing_new+=(libvirt-common)
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_new[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "error: missing Debian packages: ${missing[*]} ${missing_new[*]}" >&2
+    echo "Run 'make $job' as root, or install them yourself." >&2
+    exit 1
+fi
+
+. /etc/os-release
+target=()
+if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+    list=/etc/apt/sources.list.d/tcevirt-bookworm-backports.list
+    if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        echo "deb http://deb.debian.org/debian bookworm-backports main" > "$list"
+    fi
+    target=(-t bookworm-backports)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt="apt-get -q -o DPkg::Lock::Timeout=600"
+echo "Installing Debian packages: ${missing[*]} ${missing_new[*]}"
+# an unrelated third-party repository that cannot be reached must not stop us
+$apt update >/dev/null || echo "warning: apt-get update reported errors; trying the install anyway" >&2
+if [ ${#missing[@]} -gt 0 ]; then
+    $apt install -y --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ${#missing_new[@]} -gt 0 ]; then
+    $apt install -y --no-install-recommends "${target[@]}" "${missing_new[@]}" >/dev/null
+fi
+qemu_ok || { echo "error: qemu-system-ppc >= 10.0 could not be installed" >&2; exit 1; }
