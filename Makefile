@@ -51,7 +51,7 @@ $(FUZZ_BUILD)/build.ninja:
 fuzz:
 	@scripts/install-deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) domain_fuzz
+	ninja -C $(FUZZ_BUILD) fuzz/domain_fuzz
 	mkdir -p $(FUZZ_BUILD)/corpus fuzz/artifacts
 	cp -n fuzz/corpus/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
 	ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz/domain_fuzz \

@@ -150,12 +150,14 @@ qemuDomainValidateGroups(const virDomainDef *def, GPtrArray *warnings,
 
         for (j = 0; j < i; j++) {
             virDomainHostdevDef *b = g_ptr_array_index(def->hostdevs, j);
-            g_autofree char *bdfa = virPCIDeviceAddressAsString(&a->source);
-            g_autofree char *bdfb = virPCIDeviceAddressAsString(&b->source);
+            g_autofree char *bdfa = NULL;
+            g_autofree char *bdfb = NULL;
 
             if (a->iommuGroup != b->iommuGroup ||
                 a->info.addr.pci.bus == b->info.addr.pci.bus)
                 continue;
+            bdfa = virPCIDeviceAddressAsString(&a->source);
+            bdfb = virPCIDeviceAddressAsString(&b->source);
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "IOMMU group %d is split across PHBs: host device "
                            "%s is on %s and %s is on %s; QEMU would fail "

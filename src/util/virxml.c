@@ -36,6 +36,9 @@ virXMLParseString(const char *xml, size_t len, const char *name,
                        "%s: cannot allocate an XML parser", name);
         return NULL;
     }
+    /* libxml2 reports some errors (encoding) through the thread's generic
+     * handler instead of the context: keep them off stderr too */
+    xmlSetGenericErrorFunc(NULL, virXMLIgnoreError);
     ctxt->sax->error = virXMLIgnoreError;
     ctxt->sax->warning = virXMLIgnoreError;
     ctxt->vctxt.error = virXMLIgnoreError;
