@@ -1,0 +1,58 @@
+#!/bin/busybox sh
+# /init of the lab's emulated POWER9 host
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mode=$(sed -n 's/.*labmode=\([a-z]*\).*/\1/p' /proc/cmdline)
+info() { echo "LABINFO: $*"; }
+
+for m in $(cat /modules.order); do
+    insmod /lib/modules/$m 2>/dev/null || info "insmod $m failed"
+done
+info "kernel $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo | cut -d: -f2)"
+
+driver() { d=/sys/bus/pci/devices/$1/driver; [ -e $d ] && basename $(readlink $d) || echo none; }
+group() { basename $(readlink /sys/bus/pci/devices/$1/iommu_group); }
+to_vfio() {  # the way tcevirt moves a device: override, unbind, probe
+    echo vfio-pci > /sys/bus/pci/devices/$1/driver_override
+    [ -e /sys/bus/pci/devices/$1/driver ] && echo $1 > /sys/bus/pci/devices/$1/driver/unbind
+    echo $1 > /sys/bus/pci/drivers_probe
+}
+for d in /sys/bus/pci/devices/*; do
+    b=$(basename $d)
+    info "pci $b $(cat $d/vendor):$(cat $d/device) driver=$(driver $b) group=$(group $b)"
+done
+
+run() {  # run SUITE: output lines tagged for the host side
+    t=$1; shift
+    env "$@" /bin/$t 2>&1 | sed "s/^/TAP:$t: /"
+}
+
+if [ "$mode" = contract ]; then
+    lone=0000:01:00.0 pair0=0001:01:00.0 pair1=0001:01:00.1
+    run pci_sysfs_test TCE_SYSFS_BDF=$pair0 TCE_SYSFS_SIBLING_BDF=$pair1
+    to_vfio $lone
+    to_vfio $pair0            # .1 stays on e1000e: group not viable
+    info "after binding: $lone=$(driver $lone) $pair0=$(driver $pair0) $pair1=$(driver $pair1)"
+    run vfio_group_test TCE_BDF=$lone TCE_NONVIABLE_BDF=$pair0
+    run vfio_spapr_test TCE_BDF=$lone
+    run kvm_test TCE_BDF=$lone
+    dmesg | grep -iE 'warn|bug|oops' | head -5 | sed 's/^/LABINFO: dmesg: /'
+elif [ "$mode" = payload ]; then
+    mkdir -p /mnt/lab
+    if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 lab /mnt/lab; then
+        [ -x /mnt/lab/run.sh ] && /mnt/lab/run.sh 2>&1 | sed 's/^/LABINFO: /'
+        sync
+        umount /mnt/lab
+    else
+        info "9p mount failed"
+    fi
+fi
+if grep -q labshell=1 /proc/cmdline; then
+    exec setsid cttyhack sh
+fi
+sync
+poweroff -f

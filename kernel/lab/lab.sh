@@ -1,0 +1,145 @@
+#!/bin/bash
+# The emulated POWER lab: Debian's real ppc64le kernel in a TCG POWER9
+# (qemu-system-ppc64 -M powernv9) with emulated PCI devices behind PHBs,
+# so /dev/vfio/N groups, the sPAPR TCE v2 IOMMU and kvm-hv are real.
+#
+#   kernel/lab/lab.sh contract [BUILD]   run the kernel contract suite
+#   kernel/lab/lab.sh payload DIR        run DIR/run.sh inside (9p share)
+#   kernel/lab/lab.sh shell              interactive busybox shell
+#
+# Downloads (apt, versions resolved now) are cached in
+# ${TCEVIRT_CACHE:-~/.cache/tcevirt}/lab.  Results land in $LAB_OUT
+# (default BUILD/lab): console log, one TAP file per suite, summary.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+mode=${1:-contract}
+build=${2:-$top/build}
+cache=${TCEVIRT_CACHE:-$HOME/.cache/tcevirt}/lab
+out=${LAB_OUT:-$build/lab}
+flavour=${LAB_FLAVOUR:-powerpc64le-64k}
+mkdir -p "$cache/debs" "$out"
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+
+# ---- packages -----------------------------------------------------------
+resolve_kernel() {
+    # the newest 6.12 ppc64el kernel of the wanted flavour the archive has
+    apt-cache search --names-only "^linux-image-6\.12\..*-$flavour\$" 2>/dev/null |
+        awk '{print $1}' | sort -V | tail -1
+}
+
+fetch_deb() {  # fetch_deb PACKAGE:ARCH -> path of the cached .deb
+    local pkg=${1%%:*} arch=${1##*:} ver file
+    ver=$(apt-cache policy "$1" | awk '/Candidate:/ {print $2}')
+    [ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for $1"; exit 1; }
+    file="$cache/debs/${pkg}_${ver//:/%3a}_${arch}.deb"
+    if [ ! -f "$file" ]; then
+        log "downloading $1 $ver"
+        (cd "$cache/debs" && apt-get download -q "$1" >/dev/null)
+    fi
+    ls "$cache/debs/${pkg}_"*"_${arch}.deb" | sort -V | tail -1
+}
+
+extract() {  # extract DEB DIR (once)
+    if [ ! -d "$2" ]; then
+        mkdir -p "$2.tmp"
+        dpkg-deb -x "$1" "$2.tmp"
+        mv "$2.tmp" "$2"
+    fi
+}
+
+kpkg=$(resolve_kernel)
+[ -n "$kpkg" ] || { log "no linux-image-6.12.*-$flavour:ppc64el in the apt lists (run 'make lab' as root: it adds ppc64el)"; exit 1; }
+kver=${kpkg#linux-image-}
+kdeb=$(fetch_deb "$kpkg:ppc64el")
+bbdeb=$(fetch_deb "busybox-static:ppc64el")
+kroot="$cache/$kver"
+extract "$kdeb" "$kroot"
+extract "$bbdeb" "$cache/busybox"
+if [ ! -e "$kroot/lib/modules" ] && [ -d "$kroot/usr/lib/modules" ]; then
+    mkdir -p "$kroot/lib"
+    ln -s ../usr/lib/modules "$kroot/lib/modules"
+fi
+[ -f "$kroot/lib/modules/$kver/modules.dep" ] || depmod -b "$kroot" "$kver"
+log "kernel $kver"
+
+# ---- test binaries (static, ppc64le) -------------------------------------
+bindir="$out/bin"
+mkdir -p "$bindir"
+for t in vfio_group_test vfio_spapr_test pci_sysfs_test kvm_test; do
+    src="$top/kernel/selftests/$t.c"
+    if [ ! -x "$bindir/$t" ] || [ "$src" -nt "$bindir/$t" ] ||
+       [ "$top/kernel/selftests/tce_selftest.h" -nt "$bindir/$t" ] ||
+       [ "$top/kernel/selftests/tce_ksft.h" -nt "$bindir/$t" ]; then
+        powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static \
+            -o "$bindir/$t" "$src"
+    fi
+done
+
+# ---- initramfs -----------------------------------------------------------
+initrd="$out/initrd.cpio.gz"
+"$here/mkinitrd.sh" "$kroot" "$kver" "$cache/busybox/bin/busybox" "$bindir" \
+    "$here/init.sh" "$initrd" \
+    vfio-pci vfio_iommu_spapr_tce kvm-hv e1000e xhci-pci 9p 9pnet_virtio
+
+# ---- boot ----------------------------------------------------------------
+# PHB0: one e1000e (its own IOMMU group); PHB1: a two-function e1000e
+# (one group, two devices); PHB2: an xHCI controller.
+devs=(-device e1000e,bus=pcie.0,addr=0x0
+      -device e1000e,bus=pcie.1,addr=0x0,multifunction=on
+      -device e1000e,bus=pcie.1,addr=0x0.1
+      -device nec-usb-xhci,bus=pcie.2,addr=0x0)
+append="console=hvc0 loglevel=4 labmode=$mode"
+share=()
+case $mode in
+    payload)
+        [ -d "${3:-}" ] || { log "payload mode needs a directory"; exit 2; }
+        share=(-fsdev "local,id=fs0,path=$(cd "$3" && pwd),security_model=none"
+               -device virtio-9p-pci,fsdev=fs0,mount_tag=lab,bus=pcie.3,addr=0x0)
+        ;;
+    shell) append="$append labshell=1" ;;
+    contract) ;;
+    *) log "unknown mode $mode"; exit 2 ;;
+esac
+console="$out/console-$mode.log"
+vmlinux=$(ls "$kroot"/boot/vmlinux-"$kver")
+log "booting powernv9 (TCG), console in $console"
+start=$(date +%s)
+if [ "$mode" = shell ]; then
+    exec qemu-system-ppc64 -M powernv9 -accel tcg -m 3G -smp 1 -nographic \
+        -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
+        "${devs[@]}" "${share[@]}"
+fi
+set +e
+timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
+    qemu-system-ppc64 -M powernv9 -accel tcg -m 3G -smp 1 -nographic \
+    -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
+    "${devs[@]}" "${share[@]}" </dev/null >"$console" 2>&1
+rc=$?
+set -e
+log "qemu exited with $rc after $(( $(date +%s) - start )) s"
+
+# ---- results -------------------------------------------------------------
+tr -d '\r' < "$console" > "$console.txt"
+if [ "$mode" = contract ]; then
+    pass=0 fail=0 skip=0
+    for t in pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test; do
+        sed -n "s/^TAP:$t: //p" "$console.txt" > "$out/$t.tap"
+        if ! grep -q '^# Totals' "$out/$t.tap"; then
+            log "$t produced no complete TAP output"
+            fail=$((fail + 1))
+        fi
+        p=$(grep -c '^ok ' "$out/$t.tap" || true)
+        s=$(grep -c '^ok .* # SKIP' "$out/$t.tap" || true)
+        f=$(grep -c '^not ok ' "$out/$t.tap" || true)
+        pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
+        grep -E '^(not ok|# )' "$out/$t.tap" | sed "s/^/  $t: /" >&2 || true
+    done
+    sed -n 's/^LABINFO: //p' "$console.txt" >&2
+    echo "$pass passed, $fail failed, $skip skipped" | tee "$out/summary"
+    [ "$fail" -eq 0 ]
+else
+    sed -n 's/^LABINFO: //p' "$console.txt"
+fi
