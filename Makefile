@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 MESON_TEST = meson test --print-errorlogs --num-processes 2
 
-.PHONY: all build check check-unit check-asan demo fuzz bench clean deps-check deps-demo
+.PHONY: all build check demo fuzz bench lab clean deps-check deps-demo
 
 all: build
 
@@ -58,6 +58,12 @@ fuzz:
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 	    -artifact_prefix=fuzz/artifacts/ -dict=fuzz/domain.dict \
 	    $(FUZZ_BUILD)/corpus fuzz/corpus
+
+# The kernel contract suite on Debian's real ppc64le kernel in an emulated
+# POWER9 (kernel/lab); ends with "N passed, N failed, N skipped".
+lab:
+	@scripts/install-deps.sh lab
+	@kernel/lab/lab.sh contract $(abspath $(BUILD))
 
 bench: build
 	scripts/bench.sh $(BUILD)

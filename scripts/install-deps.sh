@@ -3,6 +3,9 @@
 #   scripts/install-deps.sh check   build + tests (make check)
 #   scripts/install-deps.sh demo    build + what `make demo` runs
 #   scripts/install-deps.sh fuzz    clang and libFuzzer (make fuzz)
+#   scripts/install-deps.sh lab     cross compiler and tools for kernel/lab;
+#                                   enables the ppc64el architecture so apt
+#                                   can fetch Debian's ppc64le kernels
 # QEMU 10 comes from bookworm-backports on Debian 12 (bookworm).
 set -euo pipefail
 
@@ -13,7 +16,9 @@ newer=(qemu-system-ppc libvirt-common)    # QEMU >= 10.0, libvirt's domain.rng
 case $job in
     check|demo) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
-    *) echo "usage: $0 check|demo|fuzz" >&2; exit 2 ;;
+    lab) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod xz-utils
+                cpio) ;;
+    *) echo "usage: $0 check|demo|fuzz|lab" >&2; exit 2 ;;
 esac
 
 installed() {
@@ -29,7 +34,11 @@ for p in "${base[@]}" "${extra[@]}"; do installed "$p" || missing+=("$p"); done
 missing_new=()
 qemu_ok || missing_new+=(qemu-system-ppc)
 installed libvirt-common || missing_new+=(libvirt-common)
-if [ ${#missing[@]} -eq 0 ] && [ ${#missing_new[@]} -eq 0 ]; then
+need_arch=0
+if [ "$job" = lab ] && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+    need_arch=1
+fi
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_new[@]} -eq 0 ] && [ $need_arch = 0 ]; then
     exit 0
 fi
 
@@ -49,6 +58,10 @@ if [ "${VERSION_CODENAME:-}" = bookworm ]; then
     target=(-t bookworm-backports)
 fi
 
+if [ $need_arch = 1 ]; then
+    echo "Adding the ppc64el architecture to dpkg (for the lab's kernel packages)"
+    dpkg --add-architecture ppc64el
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt="apt-get -q -o DPkg::Lock::Timeout=600"
 echo "Installing Debian packages: ${missing[*]} ${missing_new[*]}"

@@ -7,7 +7,8 @@
  * query-status, query-pci) and quit.  Paths that only exist on a real
  * host (disk images, kernels, logs, sockets, hugetlbfs, host NUMA nodes)
  * are pointed into a scratch directory first; KVM guests run under TCG on
- * this x86 machine (accel=tcg, -cpu host -> POWER10, KVM-only caps off).
+ * this x86 machine (accel=tcg, -cpu host -> POWER10, KVM-only caps off),
+ * and memfd hugepages become plain memfd (no hugepages are reserved).
  * The command line is otherwise the golden one.
  */
 #include <config.h>
@@ -48,6 +49,36 @@ testMakeFile(const char *path, const char *format)
     }
 }
 
+/* A minimal little-endian ppc64 ELF executable: QEMU's pseries loader
+ * wants an ELF kernel; with -S it is loaded and never run */
+static void
+testMakeKernel(const char *path)
+{
+    guint8 img[64 + 56 + 8] = { 0 };
+    guint8 *e = img, *p = img + 64;
+
+    memcpy(e, "\x7f" "ELF", 4);
+    e[4] = 2;                       /* ELFCLASS64 */
+    e[5] = 1;                       /* little endian */
+    e[6] = 1;                       /* EV_CURRENT */
+    e[16] = 2;                      /* ET_EXEC */
+    e[18] = 21;                     /* EM_PPC64 */
+    e[20] = 1;                      /* e_version */
+    e[32] = 64;                     /* e_phoff */
+    e[52] = 64;                     /* e_ehsize */
+    e[54] = 56;                     /* e_phentsize */
+    e[56] = 1;                      /* e_phnum */
+    p[0] = 1;                       /* PT_LOAD */
+    p[4] = 5;                       /* PF_R | PF_X */
+    p[8] = 120;                     /* p_offset */
+    p[32] = 8;                      /* p_filesz */
+    p[40] = 8;                      /* p_memsz */
+    p[48] = 4;                      /* p_align */
+    memcpy(img + 120, "\x00\x00\x00\x60\x00\x00\x00\x48", 8); /* nop; b . */
+    g_assert_true(g_file_set_contents(path, (const char *) img, sizeof(img),
+                                      NULL));
+}
+
 static char *
 testScratch(const char *dir, const char *what, size_t i)
 {
@@ -75,7 +106,7 @@ testLocalize(virDomainDef *def, const char *dir)
     if (def->os.kernel) {
         g_free(def->os.kernel);
         def->os.kernel = testScratch(dir, "kernel", 0);
-        testMakeFile(def->os.kernel, NULL);
+        testMakeKernel(def->os.kernel);
     }
     if (def->os.initrd) {
         g_free(def->os.initrd);
@@ -140,6 +171,22 @@ testTCGify(char **argv)
             }
             g_free(argv[i + 1]);
             argv[i + 1] = g_string_free(m, FALSE);
+        } else if (g_str_equal(argv[i], "-object") && argv[i + 1] &&
+                   strstr(argv[i + 1], "\"hugetlb\":true")) {
+            /* this host has no hugepages reserved: plain memfd */
+            g_autoptr(JsonParser) parser = json_parser_new();
+            g_autoptr(JsonGenerator) gen = json_generator_new();
+            JsonObject *obj;
+
+            g_assert_true(json_parser_load_from_data(parser, argv[i + 1], -1,
+                                                     NULL));
+            obj = json_node_get_object(json_parser_get_root(parser));
+            json_object_remove_member(obj, "hugetlb");
+            json_object_remove_member(obj, "hugetlbsize");
+            json_object_remove_member(obj, "prealloc");
+            json_generator_set_root(gen, json_parser_get_root(parser));
+            g_free(argv[i + 1]);
+            argv[i + 1] = json_generator_to_data(gen, NULL);
         } else if (g_str_equal(argv[i], "-cpu") && argv[i + 1] &&
                    g_str_equal(argv[i + 1], "host")) {
             g_free(argv[i + 1]);
@@ -196,8 +243,9 @@ testQMP(int fd, const char *cmd)
 
 static GHashTable *deviceHelp;   /* driver -> help text */
 
-/* every property of every -device exists in `-device DRIVER,help` */
-static void
+/* every property of every -device exists in `-device DRIVER,help`;
+ * NULL when they all do */
+static char *
 testCheckDeviceProps(char **argv)
 {
     size_t i;
@@ -208,13 +256,14 @@ testCheckDeviceProps(char **argv)
         GList *members, *l;
         const char *driver;
         const char *help;
+        char *bad = NULL;
 
         if (!g_str_equal(argv[i], "-device") || !argv[i + 1] ||
             argv[i + 1][0] != '{')
             continue;
         parser = json_parser_new();
-        g_assert_true(json_parser_load_from_data(parser, argv[i + 1], -1,
-                                                 NULL));
+        if (!json_parser_load_from_data(parser, argv[i + 1], -1, NULL))
+            return g_strdup_printf("-device %s is not JSON", argv[i + 1]);
         obj = json_node_get_object(json_parser_get_root(parser));
         driver = json_object_get_string_member(obj, "driver");
         if (!(help = g_hash_table_lookup(deviceHelp, driver))) {
@@ -224,123 +273,146 @@ testCheckDeviceProps(char **argv)
             char *out = NULL;
             gint st = 0;
 
-            g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, &st,
-                                                    NULL));
-            if (st != 0)
-                g_test_message("QEMU has no device '%s'", driver);
-            g_assert_cmpint(st, ==, 0);
+            if (!g_spawn_command_line_sync(cmd, &out, NULL, &st, NULL) ||
+                st != 0) {
+                g_free(out);
+                return g_strdup_printf("QEMU has no device '%s'", driver);
+            }
             g_hash_table_insert(deviceHelp, g_strdup(driver), out);
             help = out;
         }
         members = json_object_get_members(obj);
-        for (l = members; l; l = l->next) {
+        for (l = members; l && !bad; l = l->next) {
             g_autofree char *needle = g_strdup_printf("  %s=", (char *) l->data);
             if (g_str_equal(l->data, "driver") || g_str_equal(l->data, "id") ||
                 g_str_equal(l->data, "bus"))
                 continue;
             if (!strstr(help, needle))
-                g_test_message("device %s has no property '%s'", driver,
-                               (char *) l->data);
-            g_assert_nonnull(strstr(help, needle));
+                bad = g_strdup_printf("device %s has no property '%s'",
+                                      driver, (char *) l->data);
         }
         g_list_free(members);
+        if (bad)
+            return bad;
     }
+    return NULL;
+}
+
+static void
+testRemoveTree(const char *dir)
+{
+    g_autofree char *q = g_shell_quote(dir);
+    g_autofree char *rm = g_strdup_printf("rm -rf %s", q);
+
+    g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL);
+}
+
+/* NULL when the case passes, else why it failed */
+static char *
+testStartOne(const char *name, const char *dir)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", datadir, name);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *rundir = g_strdup_printf("%s/run", dir);
+    g_autofree char *hugedir = g_strdup_printf("%s/huge", dir);
+    g_autofree char *memdir = g_strdup_printf("%s/ram", dir);
+    g_autofree char *logpath = g_strdup_printf("%s/qemu.log", dir);
+    g_autofree char *monitor = NULL;
+    g_autofree char *log = NULL;
+    g_autofree char *why = NULL;
+    g_auto(GStrv) argv = NULL;
+    qemuCommandConfig cfg = { rundir, hugedir, memdir };
+    GPid pid;
+    int logfd, fd, status = 0;
+    gsize len;
+    const char *step;
+    static const char *const cmds[] = {
+        NULL,
+        "{\"execute\":\"qmp_capabilities\"}\n",
+        "{\"execute\":\"query-status\"}\n",
+        "{\"execute\":\"query-pci\"}\n",
+    };
+    static const char *const expect[] = {
+        "\"QMP\"", "\"return\"", "\"prelaunch\"", "\"return\"",
+    };
+    size_t i;
+
+    if (!g_file_get_contents(path, &xml, &len, NULL))
+        return g_strdup_printf("cannot read %s", path);
+    if (!(def = qemuDomainDefParseAndNormalize(xml, len, name, warnings, &err)))
+        return g_strdup_printf("does not normalize: %s", err->message);
+    if (!testLocalize(def, dir)) {
+        /* host devices cannot be opened here: check the properties */
+        if (!(argv = qemuBuildCommandLine(def, NULL, &err)))
+            return g_strdup_printf("no command line: %s", err->message);
+        return testCheckDeviceProps(argv);
+    }
+    {
+        g_autofree char *m = g_strdup_printf("%s/%s", rundir, def->name);
+        g_autofree char *h = g_strdup_printf("%s/tcevirt", hugedir);
+        if (g_mkdir_with_parents(m, 0700) < 0 ||
+            g_mkdir_with_parents(h, 0700) < 0 ||
+            g_mkdir_with_parents(memdir, 0700) < 0)
+            return g_strdup_printf("cannot create scratch directories");
+    }
+    if (!(argv = qemuBuildCommandLine(def, &cfg, &err)))
+        return g_strdup_printf("no command line: %s", err->message);
+    if ((why = testCheckDeviceProps(argv)))
+        return g_steal_pointer(&why);
+    testTCGify(argv);
+    monitor = qemuDomainMonitorPath(def, &cfg);
+
+    logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (logfd < 0 ||
+        !g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, -1, logfd, logfd, &err)) {
+        if (logfd >= 0)
+            close(logfd);
+        return g_strdup_printf("cannot run QEMU: %s",
+                               err ? err->message : g_strerror(errno));
+    }
+    close(logfd);
+
+    if ((fd = testConnect(monitor, pid)) < 0) {
+        step = "connecting to the monitor";
+    } else {
+        step = NULL;
+        for (i = 0; i < G_N_ELEMENTS(cmds) && !step; i++) {
+            g_autofree char *reply = testQMP(fd, cmds[i]);
+            if (!strstr(reply, expect[i]))
+                step = cmds[i] ? cmds[i] : "the QMP greeting";
+        }
+        g_free(testQMP(fd, "{\"execute\":\"quit\"}\n"));
+        close(fd);
+    }
+    if (step) {
+        kill(pid, SIGKILL);
+    }
+    waitpid(pid, &status, 0);
+    g_spawn_close_pid(pid);
+    if (!step && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return NULL;
+    g_file_get_contents(logpath, &log, NULL, NULL);
+    return g_strdup_printf("QEMU failed (%s; exit status 0x%x):\n%s",
+                           step ? step : "after quit", status,
+                           log ? log : "");
 }
 
 static void
 testStart(gconstpointer data)
 {
     const char *name = data;
-    g_autofree char *path = g_strdup_printf("%s/%s.xml", datadir, name);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(GError) err = NULL;
-    g_autofree char *xml = NULL;
-    g_autofree char *dir = NULL;
-    g_autofree char *hugedir = NULL;
-    g_autofree char *rundir = NULL;
-    g_autofree char *logpath = NULL;
-    g_autofree char *monitor = NULL;
-    g_autofree char *greeting = NULL;
-    g_autofree char *reply = NULL;
-    g_autofree char *log = NULL;
-    g_auto(GStrv) argv = NULL;
-    qemuCommandConfig cfg = { 0 };
-    GPid pid;
-    int logfd, fd, status = 0;
-    gsize len;
+    g_autofree char *dir = g_dir_make_tmp("qemustart-XXXXXX", NULL);
+    g_autofree char *why = NULL;
 
-    g_assert_true(g_file_get_contents(path, &xml, &len, NULL));
-    def = qemuDomainDefParseAndNormalize(xml, len, name, warnings, &err);
-    g_assert_nonnull(def);
-    dir = g_dir_make_tmp("qemustart-XXXXXX", NULL);
     g_assert_nonnull(dir);
-    if (!testLocalize(def, dir)) {
-        /* host devices cannot be opened here: check the properties */
-        argv = qemuBuildCommandLine(def, NULL, &err);
-        g_assert_nonnull(argv);
-        testCheckDeviceProps(argv);
-        g_assert_cmpint(rmdir(dir), ==, 0);
-        return;
-    }
-    rundir = g_strdup_printf("%s/run", dir);
-    hugedir = g_strdup_printf("%s/huge", dir);
-    cfg.runDir = rundir;
-    cfg.hugepagesDir = hugedir;
-    g_assert_cmpint(g_mkdir_with_parents(rundir, 0700), ==, 0);
-    {
-        g_autofree char *m = g_strdup_printf("%s/%s", rundir, def->name);
-        g_autofree char *h = g_strdup_printf("%s/tcevirt", hugedir);
-        g_assert_cmpint(g_mkdir_with_parents(m, 0700), ==, 0);
-        g_assert_cmpint(g_mkdir_with_parents(h, 0700), ==, 0);
-    }
-    argv = qemuBuildCommandLine(def, &cfg, &err);
-    g_assert_nonnull(argv);
-    testCheckDeviceProps(argv);
-    testTCGify(argv);
-    monitor = qemuDomainMonitorPath(def, &cfg);
-
-    logpath = g_strdup_printf("%s/qemu.log", dir);
-    logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    g_assert_cmpint(logfd, >=, 0);
-    g_assert_true(g_spawn_async_with_fds(NULL, argv, NULL,
-                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                         &pid, -1, logfd, logfd, &err));
-    close(logfd);
-
-    fd = testConnect(monitor, pid);
-    if (fd < 0) {
-        g_file_get_contents(logpath, &log, NULL, NULL);
-        g_test_message("QEMU did not come up for %s:\n%s", name, log);
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        g_assert_not_reached();
-    }
-    greeting = testQMP(fd, NULL);
-    g_assert_nonnull(strstr(greeting, "\"QMP\""));
-    g_free(reply);
-    reply = testQMP(fd, "{\"execute\":\"qmp_capabilities\"}\n");
-    g_assert_nonnull(strstr(reply, "\"return\""));
-    g_free(reply);
-    reply = testQMP(fd, "{\"execute\":\"query-status\"}\n");
-    g_assert_nonnull(strstr(reply, "\"prelaunch\""));
-    g_free(reply);
-    reply = testQMP(fd, "{\"execute\":\"query-pci\"}\n");
-    g_assert_nonnull(strstr(reply, "\"return\""));
-    g_free(reply);
-    reply = testQMP(fd, "{\"execute\":\"quit\"}\n");
-    close(fd);
-    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-    g_spawn_close_pid(pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        g_file_get_contents(logpath, &log, NULL, NULL);
-        g_test_message("QEMU exited with status %d:\n%s", status, log);
-    }
-    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    {
-        g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
-        g_assert_true(g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL));
-    }
+    why = testStartOne(name, dir);
+    testRemoveTree(dir);
+    if (why)
+        g_test_fail_printf("%s: %s", name, why);
 }
 
 int

@@ -34,6 +34,14 @@ testJoinWarnings(GPtrArray *warnings)
     return g_string_free(buf, FALSE);
 }
 
+/* record a failure for this case and go on with the next one */
+#define FAIL_IF(cond, ...) do { \
+    if (cond) { \
+        g_test_fail_printf(__VA_ARGS__); \
+        return; \
+    } \
+} while (0)
+
 static void
 testCase(gconstpointer data)
 {
@@ -58,49 +66,51 @@ testCase(gconstpointer data)
     gsize len;
     gboolean expectFail = g_file_test(errpath, G_FILE_TEST_EXISTS);
 
-    g_assert_true(g_file_get_contents(xmlpath, &xml, &len, NULL));
+    FAIL_IF(!g_file_get_contents(xmlpath, &xml, &len, NULL),
+            "cannot read %s", xmlpath);
     def = qemuDomainDefParseAndNormalize(xml, len, base, warnings, &err);
     if (def && !(argv = qemuBuildCommandLine(def, NULL, &err)))
         g_clear_pointer(&def, virDomainDefFree);
 
     warn = testJoinWarnings(warnings);
     if (*warn)
-        g_assert_true(testCompareToFile(warn, warnpath));
+        FAIL_IF(!testCompareToFile(warn, warnpath), "warnings differ");
     else
-        g_assert_true(testExpectNoFile(warnpath));
+        FAIL_IF(!testExpectNoFile(warnpath), "expected warnings missing");
 
     if (!def) {
-        g_autofree char *msg = NULL;
+        g_autofree char *msg = g_strdup_printf("%s: %s\n",
+                                               virErrorCodeDescription(err->code),
+                                               err->message);
 
-        g_assert_nonnull(err);
-        msg = g_strdup_printf("%s: %s\n", virErrorCodeDescription(err->code),
-                              err->message);
-        if (!expectFail && !testRegenerate())
-            g_test_message("unexpected failure: %s", msg);
-        g_assert_true(expectFail || testRegenerate());
-        g_assert_true(testCompareToFile(msg, errpath));
-        g_assert_true(testExpectNoFile(argspath));
-        g_assert_true(testExpectNoFile(outpath));
+        FAIL_IF(!expectFail && !testRegenerate(), "unexpected failure: %s",
+                msg);
+        FAIL_IF(!testCompareToFile(msg, errpath), "error message differs");
+        FAIL_IF(!testExpectNoFile(argspath) || !testExpectNoFile(outpath),
+                "a failing case has .args or normalized XML");
         return;
     }
-    if (expectFail && !testRegenerate())
-        g_test_message("expected failure, but the case succeeded");
-    g_assert_true(!expectFail || testRegenerate());
-    g_assert_true(testExpectNoFile(errpath));
+    FAIL_IF(expectFail && !testRegenerate(),
+            "expected failure (%s), but the case succeeded", errpath);
+    FAIL_IF(!testExpectNoFile(errpath), "stale .err file");
 
     out = virDomainDefFormat(def);
-    g_assert_true(testCompareToFile(out, outpath));
     args = qemuCommandLineFormat(argv);
-    g_assert_true(testCompareToFile(args, argspath));
+    /* compare both before failing so regeneration writes both */
+    {
+        gboolean okOut = testCompareToFile(out, outpath);
+        gboolean okArgs = testCompareToFile(args, argspath);
+        FAIL_IF(!okOut, "normalized XML differs from %s", outpath);
+        FAIL_IF(!okArgs, "command line differs from %s", argspath);
+    }
 
     /* the normalized XML is stable: parsing it gives the same result */
     def2 = qemuDomainDefParseAndNormalize(out, strlen(out), outpath,
                                           warnings2, &err);
-    if (!def2)
-        g_test_message("normalized XML does not parse: %s", err->message);
-    g_assert_nonnull(def2);
+    FAIL_IF(!def2, "normalized XML does not parse: %s", err->message);
     out2 = virDomainDefFormat(def2);
-    g_assert_cmpstr(out, ==, out2);
+    FAIL_IF(!g_str_equal(out, out2), "normalizing the normalized XML "
+            "changes it");
 }
 
 int

@@ -213,6 +213,7 @@ typedef struct {
     int cache;                      /* virDomainDiskCache */
     int io;                         /* virDomainDiskIo */
     int discard;                    /* virDomainDiskDiscard */
+    unsigned int iothread;          /* <driver iothread='N'>, 0 = none */
     char *src;                      /* NULL: empty cdrom */
     char *dst;                      /* target dev, e.g. vda, sda */
     int bus;                        /* virDomainDiskBus */
@@ -371,6 +372,7 @@ typedef struct {
     gboolean autoport;
     char *keymap;
     int listenType;                 /* virDomainGraphicsListenType */
+    gboolean hasListenNone;         /* <listen type='none'/> given */
     char *listenAddress;
     char *socket;
 } virDomainGraphicsDef;             /* type='vnc' only */
@@ -611,6 +613,8 @@ struct _virDomainDef {
         int bootDevs[VIR_DOMAIN_BOOT_LAST];
         size_t nBootDevs;
         int bootmenu;               /* virTristateBool */
+        unsigned int bootmenuTimeout; /* ms, 0 = not set */
+        gboolean hasBootmenuTimeout;
     } os;
 
     virDomainFeatures features;

@@ -117,6 +117,8 @@ fmtDisk(GString *buf, const virDomainDiskDef *disk)
         if (disk->discard)
             virXMLFormatAttr(buf, "discard",
                              virDomainDiskDiscardTypeToString(disk->discard));
+        if (disk->iothread)
+            g_string_append_printf(buf, " iothread='%u'", disk->iothread);
         g_string_append(buf, "/>\n");
     }
     if (disk->src) {
@@ -382,7 +384,7 @@ fmtGraphics(GString *buf, const virDomainGraphicsDef *gr)
 {
     virXMLIndent(buf, 2);
     g_string_append(buf, "<graphics type='vnc'");
-    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET)
+    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET || gr->hasListenNone)
         ;
     else if (gr->port >= 0)
         g_string_append_printf(buf, " port='%d' autoport='no'", gr->port);
@@ -391,8 +393,14 @@ fmtGraphics(GString *buf, const virDomainGraphicsDef *gr)
     if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
         virXMLFormatAttr(buf, "listen", gr->listenAddress);
     virXMLFormatAttr(buf, "keymap", gr->keymap);
-    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
+    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE && !gr->hasListenNone) {
         g_string_append(buf, "/>\n");
+        return;
+    }
+    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
+        g_string_append(buf, ">\n");
+        fmtLine(buf, 3, "<listen type='none'/>");
+        fmtLine(buf, 2, "</graphics>");
         return;
     }
     g_string_append(buf, ">\n");
@@ -646,6 +654,14 @@ fmtTuning(GString *buf, const virDomainDef *def)
         tune->emulatorpin || tune->vcpupins->len ||
         tune->iothreadpins->len) {
         fmtLine(buf, 1, "<cputune>");
+        if (tune->hasShares)
+            fmtLine(buf, 2, "<shares>%" G_GUINT64_FORMAT "</shares>",
+                    tune->shares);
+        if (tune->hasPeriod)
+            fmtLine(buf, 2, "<period>%" G_GUINT64_FORMAT "</period>",
+                    tune->period);
+        if (tune->hasQuota)
+            fmtLine(buf, 2, "<quota>%" G_GINT64_FORMAT "</quota>", tune->quota);
         for (i = 0; i < tune->vcpupins->len; i++) {
             virDomainVcpuPin *pin = &g_array_index(tune->vcpupins,
                                                    virDomainVcpuPin, i);
@@ -668,14 +684,6 @@ fmtTuning(GString *buf, const virDomainDef *def)
             virXMLFormatAttr(buf, "cpuset", pin->cpuset);
             g_string_append(buf, "/>\n");
         }
-        if (tune->hasShares)
-            fmtLine(buf, 2, "<shares>%" G_GUINT64_FORMAT "</shares>",
-                    tune->shares);
-        if (tune->hasPeriod)
-            fmtLine(buf, 2, "<period>%" G_GUINT64_FORMAT "</period>",
-                    tune->period);
-        if (tune->hasQuota)
-            fmtLine(buf, 2, "<quota>%" G_GINT64_FORMAT "</quota>", tune->quota);
         fmtLine(buf, 1, "</cputune>");
     }
     if (nt->present) {
@@ -780,7 +788,11 @@ fmtOS(GString *buf, const virDomainDef *def)
     for (i = 0; i < def->os.nBootDevs; i++)
         fmtLine(buf, 2, "<boot dev='%s'/>",
                 virDomainBootDevTypeToString(def->os.bootDevs[i]));
-    if (def->os.bootmenu)
+    if (def->os.bootmenu && def->os.hasBootmenuTimeout)
+        fmtLine(buf, 2, "<bootmenu enable='%s' timeout='%u'/>",
+                virTristateBoolTypeToString(def->os.bootmenu),
+                def->os.bootmenuTimeout);
+    else if (def->os.bootmenu)
         fmtLine(buf, 2, "<bootmenu enable='%s'/>",
                 virTristateBoolTypeToString(def->os.bootmenu));
     fmtLine(buf, 1, "</os>");
@@ -854,7 +866,6 @@ virDomainDefFormat(const virDomainDef *def)
     if (def->onCrash)
         fmtTextElement(buf, 1, "on_crash",
                        virDomainLifecycleActionTypeToString(def->onCrash));
-    fmtDevices(buf, def);
     if (def->perfEvents->len) {
         size_t i;
 
@@ -870,6 +881,7 @@ virDomainDefFormat(const virDomainDef *def)
         }
         fmtLine(buf, 1, "</perf>");
     }
+    fmtDevices(buf, def);
     g_string_append(buf, "</domain>\n");
     return g_string_free(buf, FALSE);
 }

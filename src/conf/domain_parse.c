@@ -74,14 +74,29 @@ virDomainParseMetadata(xmlNodePtr node, virDomainDef *def, GError **errp)
         }
         if (g_str_equal((const char *) cur->ns->href, VIR_DOMAIN_TCEVIRT_NS)) {
             xmlNodePtr ic;
+
+            if (!VIR_XML_IS(cur, "domain")) {
+                virXMLReportError(errp, cur, VIR_ERR_XML_ERROR,
+                                  "tcevirt metadata goes inside "
+                                  "<tcevirt:domain>, not <%s>",
+                                  (const char *) cur->name);
+                return FALSE;
+            }
             VIR_XML_FOREACH_CHILD(cur, ic) {
                 g_autofree char *val = NULL;
-                if (!VIR_XML_IS(ic, "ic-mode") || !ic->ns ||
-                    !g_str_equal((const char *) ic->ns->href,
-                                 VIR_DOMAIN_TCEVIRT_NS)) {
+                if (!ic->ns || !g_str_equal((const char *) ic->ns->href,
+                                            VIR_DOMAIN_TCEVIRT_NS)) {
                     virXMLReportError(errp, ic, VIR_ERR_XML_ERROR,
-                                      "unsupported element <%s> in tcevirt "
-                                      "metadata (supported: <ic-mode>)",
+                                      "element <%s> in <tcevirt:domain> must "
+                                      "be in the tcevirt namespace %s",
+                                      (const char *) ic->name,
+                                      VIR_DOMAIN_TCEVIRT_NS);
+                    return FALSE;
+                }
+                if (!VIR_XML_IS(ic, "ic-mode")) {
+                    virXMLReportError(errp, ic, VIR_ERR_XML_ERROR,
+                                      "unsupported element <tcevirt:%s> "
+                                      "(supported: <tcevirt:ic-mode>)",
                                       (const char *) ic->name);
                     return FALSE;
                 }
@@ -520,11 +535,18 @@ virDomainParseOS(xmlNodePtr node, virDomainDef *def, GError **errp)
         if (VIR_XML_IS(cur, "type")) {
             g_autofree char *text = NULL;
 
+            g_autofree char *arch = virXMLPropString(cur, "arch");
+
             if (!virXMLCheckElement(cur, VIR_XML_LIST("arch", "machine"),
-                                    VIR_XML_NONE, TRUE, errp) ||
-                !virXMLPropEnum(cur, "arch", virArch, FALSE, FALSE,
-                                &def->os.arch, errp))
+                                    VIR_XML_NONE, TRUE, errp))
                 return FALSE;
+            if (arch && (def->os.arch = virArchTypeFromString(arch)) <= 0) {
+                virXMLReportError(errp, cur, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  "architecture '%s' is not supported: "
+                                  "tcevirt runs pseries guests (arch='ppc64' "
+                                  "or 'ppc64le')", arch);
+                return FALSE;
+            }
             text = virXMLNodeText(cur);
             if (!g_str_equal(text, "hvm")) {
                 virXMLReportError(errp, cur, VIR_ERR_XML_ERROR,
@@ -548,7 +570,10 @@ virDomainParseOS(xmlNodePtr node, virDomainDef *def, GError **errp)
             if (!virXMLCheckElement(cur, VIR_XML_LIST("enable", "timeout"),
                                     VIR_XML_NONE, FALSE, errp) ||
                 !virXMLPropEnum(cur, "enable", virTristateBool, FALSE, TRUE,
-                                &def->os.bootmenu, errp))
+                                &def->os.bootmenu, errp) ||
+                !virXMLPropUInt(cur, "timeout", 10, 65535, FALSE,
+                                &def->os.bootmenuTimeout,
+                                &def->os.hasBootmenuTimeout, errp))
                 return FALSE;
         } else {
             int dev = 0;

@@ -381,8 +381,11 @@ virDomainDiskParse(xmlNodePtr node, virDomainDef *def, GError **errp)
 
             disk->hasDriver = TRUE;
             if (!virXMLCheckElement(cur, VIR_XML_LIST("name", "type", "cache",
-                                                      "io", "discard"),
+                                                      "io", "discard",
+                                                      "iothread"),
                                     VIR_XML_NONE, FALSE, errp) ||
+                !virXMLPropUInt(cur, "iothread", 10, 64, FALSE,
+                                &disk->iothread, NULL, errp) ||
                 !virXMLPropEnum(cur, "type", virStorageFileFormat, FALSE,
                                 FALSE, &disk->format, errp) ||
                 !virXMLPropEnum(cur, "cache", virDomainDiskCache, FALSE,
@@ -521,8 +524,8 @@ virDomainNetParseChild(xmlNodePtr cur, virDomainNetDef *net, GError **errp)
             return FALSE;
         if (!virMacAddrParse(mac, net->mac) || (net->mac[0] & 1)) {
             virXMLReportError(errp, cur, VIR_ERR_INVALID_MAC,
-                              "invalid MAC address '%s' (expected a unicast "
-                              "address like 52:54:00:12:34:56)", mac);
+                              "'%s' is not a unicast MAC address (use six "
+                              "hex bytes like 52:54:00:12:34:56)", mac);
             return FALSE;
         }
         net->hasMac = TRUE;
@@ -940,6 +943,7 @@ virDomainGraphicsParse(xmlNodePtr node, virDomainDef *def, GError **errp)
             gr->socket = virXMLPropString(cur, "socket");
         }
         gr->listenType = ltype;
+        gr->hasListenNone = ltype == VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
     }
     g_ptr_array_add(def->graphics, g_steal_pointer(&gr));
     return TRUE;

@@ -13,28 +13,33 @@ static const char *const supportedCPUModels[] = {
     "POWER8", "POWER9", "POWER10", NULL
 };
 
-/* A cpu/node list "0-3,5,^2": every number below @max */
-gboolean
-virDomainParseCpuList(const char *str, unsigned int max, GError **errp)
+/* A cpu/node list "0-3,5,^2" as libvirt reads it: ranges and single
+ * numbers, '^N' removes N; every number below @max, not empty */
+GArray *
+virDomainCpuListExpand(const char *str, unsigned int max, GError **errp)
 {
     g_auto(GStrv) parts = NULL;
+    g_autofree gboolean *set = NULL;
+    GArray *list;
     size_t i;
 
-    if (!str || !*str)
+    if (!str || !*str || max == 0)
         goto error;
+    set = g_new0(gboolean, max);
     parts = g_strsplit(str, ",", -1);
     for (i = 0; parts[i]; i++) {
         const char *p = g_strstrip(parts[i]);
-        guint64 a, b;
+        gboolean neg = *p == '^';
+        guint64 a, b, n;
         char *end = NULL;
 
-        if (*p == '^')
+        if (neg)
             p++;
         if (!g_ascii_isdigit(*p))
             goto error;
         a = g_ascii_strtoull(p, &end, 10);
         b = a;
-        if (*end == '-') {
+        if (*end == '-' && !neg) {
             p = end + 1;
             if (!g_ascii_isdigit(*p))
                 goto error;
@@ -42,14 +47,61 @@ virDomainParseCpuList(const char *str, unsigned int max, GError **errp)
         }
         if (*end || a > b || b >= max)
             goto error;
+        for (n = a; n <= b; n++)
+            set[n] = !neg;
     }
-    return TRUE;
+    list = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (i = 0; i < max; i++) {
+        guint v = i;
+        if (set[i])
+            g_array_append_val(list, v);
+    }
+    if (list->len == 0) {
+        g_array_unref(list);
+        goto error;
+    }
+    return list;
 
  error:
     virReportError(errp, VIR_ERR_XML_ERROR,
-                   "invalid CPU or node list '%s' (expected e.g. '0-3,6'; "
-                   "numbers below %u)", str ? str : "", max);
-    return FALSE;
+                   "invalid CPU or node list '%s' (expected e.g. '0-3,6' or "
+                   "'0-7,^3' with numbers below %u, not empty)",
+                   str ? str : "", max);
+    return NULL;
+}
+
+gboolean
+virDomainParseCpuList(const char *str, unsigned int max, GError **errp)
+{
+    GArray *list = virDomainCpuListExpand(str, max, errp);
+
+    if (!list)
+        return FALSE;
+    g_array_unref(list);
+    return TRUE;
+}
+
+char *
+virDomainCpuListFormatRanges(GArray *list, const char *sep)
+{
+    GString *buf = g_string_new(NULL);
+    size_t i = 0;
+
+    while (i < list->len) {
+        guint a = g_array_index(list, guint, i);
+        guint b = a;
+
+        while (i + 1 < list->len && g_array_index(list, guint, i + 1) == b + 1)
+            b = g_array_index(list, guint, ++i);
+        i++;
+        if (buf->len)
+            g_string_append(buf, sep);
+        if (a == b)
+            g_string_append_printf(buf, "%u", a);
+        else
+            g_string_append_printf(buf, "%u-%u", a, b);
+    }
+    return g_string_free(buf, FALSE);
 }
 
 static gboolean
@@ -106,11 +158,29 @@ virDomainDefValidateMemory(const virDomainDef *def, GError **errp)
             return FALSE;
         }
     }
-    if (def->mem.hasHugepages && def->mem.source == 2) {
+    if (def->mem.discard && def->mem.source != 1 && !def->mem.hasHugepages) {
         virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                       "domain '%s': <hugepages> cannot be combined with "
-                       "<source type='memfd'/>", def->name);
+                       "domain '%s': <discard/> needs file-backed memory "
+                       "(<source type='file'/> or <hugepages/>)", def->name);
         return FALSE;
+    }
+    for (i = 0; i < def->mem.hugepages->len; i++) {
+        virDomainHugePage *hp = &g_array_index(def->mem.hugepages,
+                                               virDomainHugePage, i);
+        g_autoptr(GArray) nodes = NULL;
+
+        if (!hp->nodeset)
+            continue;
+        if (def->cpu.cells->len == 0) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "domain '%s': <page nodeset='%s'> names guest "
+                           "NUMA nodes, but the guest has no <numa> cells",
+                           def->name, hp->nodeset);
+            return FALSE;
+        }
+        if (!(nodes = virDomainCpuListExpand(hp->nodeset,
+                                             def->cpu.cells->len, errp)))
+            return FALSE;
     }
     for (i = 0; i < def->cpu.cells->len; i++) {
         virDomainNumaCell *c = &g_array_index(def->cpu.cells,
@@ -211,6 +281,19 @@ virDomainDefValidateCPU(const virDomainDef *def, GError **errp)
                        virCPUModeTypeToString(cpu->mode));
         return FALSE;
     }
+    for (i = 0; i < def->cputune.iothreadpins->len; i++) {
+        virDomainVcpuPin *pin = &g_array_index(def->cputune.iothreadpins,
+                                               virDomainVcpuPin, i);
+        if (pin->vcpu == 0 || pin->vcpu > def->iothreads) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "domain '%s': <iothreadpin iothread='%u'> names "
+                           "an iothread the guest does not have (it has %u)",
+                           def->name, pin->vcpu, def->iothreads);
+            return FALSE;
+        }
+        if (!virDomainParseCpuList(pin->cpuset, 16384, errp))
+            return FALSE;
+    }
     for (i = 0; i < def->cputune.vcpupins->len; i++) {
         virDomainVcpuPin *pin = &g_array_index(def->cputune.vcpupins,
                                                virDomainVcpuPin, i);
@@ -288,6 +371,44 @@ virDomainDefValidateOS(const virDomainDef *def, GError **errp)
 }
 
 static gboolean
+virDomainDefValidateBoot(const virDomainDef *def, GError **errp)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    GPtrArray *infos = g_ptr_array_new();
+    gboolean ok = TRUE;
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++)
+        g_ptr_array_add(infos, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
+    for (i = 0; i < def->nets->len; i++)
+        g_ptr_array_add(infos, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
+    for (i = 0; i < def->hostdevs->len; i++)
+        g_ptr_array_add(infos, &((virDomainHostdevDef *) g_ptr_array_index(def->hostdevs, i))->info);
+    for (i = 0; ok && i < infos->len; i++) {
+        virDomainDeviceInfo *info = g_ptr_array_index(infos, i);
+        gpointer key = GUINT_TO_POINTER(info->bootIndex);
+
+        if (!info->bootIndex)
+            continue;
+        if (def->os.nBootDevs) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "domain '%s' mixes <os><boot dev=...> with "
+                           "per-device <boot order=...>; use one or the "
+                           "other", def->name);
+            ok = FALSE;
+        } else if (g_hash_table_contains(seen, key)) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "domain '%s': two devices have <boot order='%u'>",
+                           def->name, info->bootIndex);
+            ok = FALSE;
+        }
+        g_hash_table_add(seen, key);
+    }
+    g_ptr_array_free(infos, TRUE);
+    return ok;
+}
+
+static gboolean
 virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
 {
     size_t i, j;
@@ -317,16 +438,19 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
             }
             if (c->targetIndex > VIR_DOMAIN_PHB_MAX_INDEX) {
                 virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                               "PCI controller target index '%d' out of "
-                               "range - must be 0-30", c->targetIndex);
+                               "PCI controller index %u: target index %d is "
+                               "out of range; pseries PHBs use target index "
+                               "0-30", c->idx, c->targetIndex);
                 return FALSE;
             }
             if (c->targetIndex >= 0 &&
                 ((c->idx == 0) != (c->targetIndex == 0))) {
                 virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                               "PCI controller index %u: only the PCI "
-                               "controller with index 0 can have target "
-                               "index 0, and vice versa", c->idx);
+                               "PCI controller index %u has target index %d, "
+                               "but target index 0 is the default PHB and "
+                               "belongs to controller index 0 only; change "
+                               "the target index or remove it to have one "
+                               "assigned", c->idx, c->targetIndex);
                 return FALSE;
             }
             if (c->idx == 0 && c->numaNode >= 0) {
@@ -428,10 +552,31 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                 return FALSE;
             }
         }
-        if (!g_str_has_prefix(d->dst, "vd") && !g_str_has_prefix(d->dst, "sd")) {
+        if ((!g_str_has_prefix(d->dst, "vd") &&
+             !g_str_has_prefix(d->dst, "sd")) || strlen(d->dst) < 3 ||
+            strlen(d->dst) > 6 ||
+            strspn(d->dst + 2, "abcdefghijklmnopqrstuvwxyz") !=
+            strlen(d->dst) - 2) {
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "disk target '%s' is not supported on pseries: "
-                           "use vdX (virtio) or sdX (scsi)", d->dst);
+                           "use vdX (virtio) or sdX (scsi), e.g. vda or sdb",
+                           d->dst);
+            return FALSE;
+        }
+        if (d->io == VIR_DOMAIN_DISK_IO_NATIVE &&
+            d->cache != VIR_DOMAIN_DISK_CACHE_NONE &&
+            d->cache != VIR_DOMAIN_DISK_CACHE_DIRECTSYNC) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': io='native' needs cache='none' or "
+                           "cache='directsync' (QEMU opens the image with "
+                           "O_DIRECT for native AIO)", d->dst);
+            return FALSE;
+        }
+        if (d->iothread > def->iothreads) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "disk '%s' uses iothread %u but domain '%s' has %u "
+                           "<iothreads>", d->dst, d->iothread, def->name,
+                           def->iothreads);
             return FALSE;
         }
         if (!d->src && d->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
@@ -471,10 +616,21 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                            "at a PCI address");
             return FALSE;
         }
-        if (n->queues > 1 && n->model != VIR_DOMAIN_NET_MODEL_VIRTIO &&
-            n->model != VIR_DOMAIN_NET_MODEL_DEFAULT) {
+        if ((n->queues > 1 || n->rxQueueSize || n->txQueueSize ||
+             n->packed) && n->model && n->model != VIR_DOMAIN_NET_MODEL_VIRTIO) {
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                           "multiqueue needs a virtio interface");
+                           "interface with model '%s': queues, rx/tx queue "
+                           "sizes and packed virtqueues need "
+                           "<model type='virtio'/>",
+                           virDomainNetModelTypeToString(n->model));
+            return FALSE;
+        }
+        if (n->queues > 1 && (n->type == VIR_DOMAIN_NET_TYPE_USER ||
+                              n->type == VIR_DOMAIN_NET_TYPE_HOSTDEV)) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "<interface type='%s'> has no multiqueue "
+                           "(queues works with ethernet, bridge and "
+                           "vhostuser)", virDomainNetTypeToString(n->type));
             return FALSE;
         }
     }
@@ -556,15 +712,30 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
             return FALSE;
         }
     }
+    /* Nova writes autodeflate/freePageReporting on model='none' too:
+     * kept, without effect */
     if (def->memballoon &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_NONE &&
-        (def->memballoon->period || def->memballoon->info.addr.type ||
-         def->memballoon->autodeflate)) {
+        (def->memballoon->period || def->memballoon->info.addr.type)) {
         virReportError(errp, VIR_ERR_XML_ERROR,
-                       "<memballoon model='none'> takes no address, stats "
-                       "or autodeflate");
+                       "domain '%s': <memballoon model='none'> takes no "
+                       "<address> or <stats>", def->name);
         return FALSE;
     }
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+        if (virDomainControllerIsPHB(c) && c->numaNode >= 0 &&
+            (unsigned int) c->numaNode >= def->cpu.cells->len) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "PHB %u is on guest NUMA node %d, but domain '%s' "
+                           "has %u NUMA cells; define the node in "
+                           "<cpu><numa> or remove <node>", c->idx,
+                           c->numaNode, def->name, def->cpu.cells->len);
+            return FALSE;
+        }
+    }
+    if (!virDomainDefValidateBoot(def, errp))
+        return FALSE;
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *c = g_ptr_array_index(def->serials, i);
         if (c->targetType && c->targetType !=
@@ -578,6 +749,19 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
     }
     for (i = 0; i < def->consoles->len; i++) {
         virDomainChrDef *c = g_ptr_array_index(def->consoles, i);
+        virDomainChrDef *s = def->serials->len ?
+                             g_ptr_array_index(def->serials, 0) : NULL;
+        if (s && (c->targetType == VIR_DOMAIN_CHR_TARGET_SERIAL ||
+                  !c->targetType) &&
+            (c->type != s->type || g_strcmp0(c->path, s->path) != 0)) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "domain '%s': the serial console is serial port "
+                           "0, so <console> needs the same type and source "
+                           "as the first <serial> ('%s' vs '%s')", def->name,
+                           virDomainChrTypeToString(c->type),
+                           virDomainChrTypeToString(s->type));
+            return FALSE;
+        }
         if (c->targetType == VIR_DOMAIN_CHR_TARGET_SPAPR_VIO_SERIAL) {
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "console target type 'spapr-vio-serial' is not "
@@ -612,8 +796,9 @@ virDomainDefValidate(const virDomainDef *def, GError **errp)
     if (strlen(def->name) > 200 || g_str_equal(def->name, ".") ||
         g_str_equal(def->name, "..")) {
         virReportError(errp, VIR_ERR_XML_ERROR,
-                       "domain name '%.40s...' is not usable as a name "
-                       "(1-200 characters, not '.' or '..')", def->name);
+                       "domain name '%.40s%s' is not usable (use 1-200 "
+                       "characters, not '.' or '..')", def->name,
+                       strlen(def->name) > 40 ? "..." : "");
         return FALSE;
     }
     return virDomainDefValidateMemory(def, errp) &&

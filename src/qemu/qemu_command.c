@@ -13,6 +13,7 @@
 #include "qemu_command.h"
 #include "qemu_command_priv.h"
 #include "qemu_domain.h"
+#include "domain_validate.h"
 #include "virerror.h"
 
 /* ---- small builders ---- */
@@ -23,6 +24,19 @@ qemuArgv(GPtrArray *argv, const char *opt, const char *val)
     g_ptr_array_add(argv, g_strdup(opt));
     if (val)
         g_ptr_array_add(argv, g_strdup(val));
+}
+
+char *
+qemuOptEscape(const char *value)
+{
+    GString *buf = g_string_new(NULL);
+
+    for (; value && *value; value++) {
+        if (*value == ',')
+            g_string_append_c(buf, ',');
+        g_string_append_c(buf, *value);
+    }
+    return g_string_free(buf, FALSE);
 }
 
 void
@@ -161,6 +175,8 @@ qemuBuildMachine(GPtrArray *argv, const virDomainDef *def)
                            kvm ? "kvm" : "tcg");
     if (def->cpu.cells->len == 0)
         g_string_append(m, ",memory-backend=ppc_spapr.ram");
+    if (def->mem.nosharepages)
+        g_string_append(m, ",mem-merge=off");
     if (kvm && def->cpu.model && def->cpu.mode != VIR_CPU_MODE_HOST_PASSTHROUGH)
         g_string_append_printf(m, ",max-cpu-compat=%s",
                                qemuCPUCompatName(def->cpu.model));
@@ -206,23 +222,37 @@ qemuBuildMachine(GPtrArray *argv, const virDomainDef *def)
 static void
 qemuBuildMemoryBackend(GPtrArray *argv, const virDomainDef *def,
                        const qemuCommandConfig *cfg, const char *id,
-                       guint64 kib, const char *nodeset, int mode)
+                       guint64 kib, const char *nodeset, int mode,
+                       gboolean share)
 {
+    gboolean file = FALSE;
+    guint64 pagesize = 0;
     JsonBuilder *b;
 
-    if (def->mem.hasHugepages) {
+    if (def->mem.hugepages->len)
+        pagesize = g_array_index(def->mem.hugepages, virDomainHugePage, 0).size;
+    if (def->mem.hasHugepages && def->mem.memfd) {
+        b = qemuJSONNew("qom-type", "memory-backend-memfd");
+        qemuJSONStr(b, "id", id);
+        qemuJSONBool(b, "hugetlb", TRUE);
+        if (pagesize)
+            qemuJSONInt(b, "hugetlbsize", (gint64) pagesize * 1024);
+        qemuJSONBool(b, "prealloc", TRUE);
+    } else if (def->mem.hasHugepages) {
         g_autofree char *path = g_strdup_printf("%s/tcevirt/%s",
                                                 cfg->hugepagesDir, def->name);
         b = qemuJSONNew("qom-type", "memory-backend-file");
         qemuJSONStr(b, "id", id);
         qemuJSONStr(b, "mem-path", path);
         qemuJSONBool(b, "prealloc", TRUE);
+        file = TRUE;
     } else if (def->mem.source == 1) {
         g_autofree char *path = g_strdup_printf("%s/%s", cfg->memoryDir,
                                                 def->name);
         b = qemuJSONNew("qom-type", "memory-backend-file");
         qemuJSONStr(b, "id", id);
         qemuJSONStr(b, "mem-path", path);
+        file = TRUE;
     } else if (def->mem.memfd) {
         b = qemuJSONNew("qom-type", "memory-backend-memfd");
         qemuJSONStr(b, "id", id);
@@ -230,26 +260,22 @@ qemuBuildMemoryBackend(GPtrArray *argv, const virDomainDef *def,
         b = qemuJSONNew("qom-type", "memory-backend-ram");
         qemuJSONStr(b, "id", id);
     }
-    if (def->mem.shared)
+    if (share)
         qemuJSONBool(b, "share", TRUE);
     if (def->mem.prealloc && !def->mem.hasHugepages)
         qemuJSONBool(b, "prealloc", TRUE);
-    if (def->mem.discard)
+    if (def->mem.discard && file)
         qemuJSONBool(b, "discard-data", TRUE);
     qemuJSONInt(b, "size", (gint64) kib * 1024);
-    if (nodeset) {
-        g_auto(GStrv) parts = g_strsplit(nodeset, ",", -1);
+    /* 'restrictive' limits memory through cgroups only, not mbind */
+    if (nodeset && mode != VIR_DOMAIN_NUMATUNE_MODE_RESTRICTIVE) {
+        g_autoptr(GArray) nodes = virDomainCpuListExpand(nodeset, 1024, NULL);
         size_t i;
 
         json_builder_set_member_name(b, "host-nodes");
         json_builder_begin_array(b);
-        for (i = 0; parts[i]; i++) {
-            g_auto(GStrv) range = g_strsplit(parts[i], "-", 2);
-            guint64 lo = g_ascii_strtoull(range[0], NULL, 10);
-            guint64 hi = range[1] ? g_ascii_strtoull(range[1], NULL, 10) : lo;
-            for (; lo <= hi; lo++)
-                json_builder_add_int_value(b, lo);
-        }
+        for (i = 0; nodes && i < nodes->len; i++)
+            json_builder_add_int_value(b, g_array_index(nodes, guint, i));
         json_builder_end_array(b);
         qemuJSONStr(b, "policy",
                     mode == VIR_DOMAIN_NUMATUNE_MODE_PREFERRED ? "preferred" :
@@ -275,7 +301,8 @@ qemuBuildMemory(GPtrArray *argv, const virDomainDef *def,
 
     if (def->cpu.cells->len == 0) {
         qemuBuildMemoryBackend(argv, def, cfg, "ppc_spapr.ram",
-                               def->mem.total, nt->nodeset, nt->mode);
+                               def->mem.total, nt->nodeset, nt->mode,
+                               def->mem.shared);
     } else {
         for (i = 0; i < def->cpu.cells->len; i++) {
             virDomainNumaCell *c = &g_array_index(def->cpu.cells,
@@ -293,8 +320,11 @@ qemuBuildMemory(GPtrArray *argv, const virDomainDef *def,
                     mode = mn->mode;
                 }
             }
+            /* memAccess of the cell wins over <access mode=...> */
             qemuBuildMemoryBackend(argv, def, cfg, id, c->memory, nodeset,
-                                   mode);
+                                   mode, c->memAccess ?
+                                   g_str_equal(c->memAccess, "shared") :
+                                   def->mem.access == 1);
         }
     }
     qemuArgv(argv, "-overcommit", def->mem.locked ? "mem-lock=on" :
@@ -326,10 +356,13 @@ qemuBuildSmpNuma(GPtrArray *argv, const virDomainDef *def)
 
         g_string_append_printf(n, "node,nodeid=%u", c->id);
         if (c->cpus) {
-            g_auto(GStrv) parts = g_strsplit(c->cpus, ",", -1);
-            size_t j;
-            for (j = 0; parts[j]; j++)
-                g_string_append_printf(n, ",cpus=%s", parts[j]);
+            g_autoptr(GArray) cpus = virDomainCpuListExpand(c->cpus,
+                                                            def->maxvcpus,
+                                                            NULL);
+            g_autofree char *ranges = cpus ?
+                virDomainCpuListFormatRanges(cpus, ",cpus=") : NULL;
+            if (ranges)
+                g_string_append_printf(n, ",cpus=%s", ranges);
         }
         g_string_append_printf(n, ",memdev=ram-node%zu", i);
         qemuArgv(argv, "-numa", n->str);
@@ -368,7 +401,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
         cfg.memoryDir = cfgIn->memoryDir;
 
     g_ptr_array_add(argv, g_strdup(def->emulator));
-    qemuArgvf(argv, "-name", "guest=%s,debug-threads=on", def->name);
+    {
+        g_autofree char *name = qemuOptEscape(def->name);
+        qemuArgvf(argv, "-name", "guest=%s,debug-threads=on", name);
+    }
     qemuArgv(argv, "-S", NULL);
     qemuBuildMachine(argv, def);
     qemuBuildMemory(argv, def, &cfg);
@@ -388,8 +424,11 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
     qemuArgv(argv, "-no-user-config", NULL);
     qemuArgv(argv, "-nodefaults", NULL);
     monitor = qemuDomainMonitorPath(def, &cfg);
-    qemuArgvf(argv, "-chardev", "socket,id=charmonitor,path=%s,server=on,"
-              "wait=off", monitor);
+    {
+        g_autofree char *path = qemuOptEscape(monitor);
+        qemuArgvf(argv, "-chardev", "socket,id=charmonitor,path=%s,server=on,"
+                  "wait=off", path);
+    }
     qemuArgv(argv, "-mon", "chardev=charmonitor,id=monitor,mode=control");
     qemuArgvf(argv, "-rtc", "base=%s",
               def->clockOffset == VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME ?
@@ -397,8 +436,13 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
     qemuArgv(argv, "-no-shutdown", NULL);
     if (def->onReboot == VIR_DOMAIN_LIFECYCLE_DESTROY)
         qemuArgv(argv, "-no-reboot", NULL);
-    qemuArgv(argv, "-boot", def->os.bootmenu == VIR_TRISTATE_BOOL_YES ?
-                            "menu=on,strict=on" : "strict=on");
+    if (def->os.bootmenu == VIR_TRISTATE_BOOL_YES &&
+        def->os.hasBootmenuTimeout)
+        qemuArgvf(argv, "-boot", "menu=on,splash-time=%u,strict=on",
+                  def->os.bootmenuTimeout);
+    else
+        qemuArgv(argv, "-boot", def->os.bootmenu == VIR_TRISTATE_BOOL_YES ?
+                                "menu=on,strict=on" : "strict=on");
     if (def->os.kernel)
         qemuArgv(argv, "-kernel", def->os.kernel);
     if (def->os.initrd)

@@ -13,7 +13,7 @@ typedef struct {
 
 #define QEMU_DEFAULT_RUN_DIR TCEVIRT_RUNSTATEDIR "/tcevirt/qemu"
 #define QEMU_DEFAULT_HUGEPAGES_DIR "/dev/hugepages"
-#define QEMU_DEFAULT_MEMORY_DIR TCEVIRT_LOCALSTATEDIR "/lib/tcevirt/ram"
+#define QEMU_DEFAULT_MEMORY_DIR TCEVIRT_STATEDIR "/ram"
 
 /* argv (NULL-terminated GStrv) of QEMU for @def */
 char **qemuBuildCommandLine(const virDomainDef *def,

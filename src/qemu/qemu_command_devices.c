@@ -75,8 +75,6 @@ qemuBuildControllers(GPtrArray *argv, const virDomainDef *def)
             if (c->vectors)
                 qemuJSONInt(b, "vectors", c->vectors);
         }
-        if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO && def->iothreads)
-            qemuJSONStr(b, "iothread", "iothread1");
         qemuJSONAddress(b, def, &c->info);
         qemuJSONFinish(argv, "-device", b);
     }
@@ -117,9 +115,11 @@ qemuDeviceBootIndex(const virDomainDef *def, const virDomainDeviceInfo *info)
             }
             break;
         case VIR_DOMAIN_BOOT_NETWORK:
-            if (def->nets->len &&
-                &((virDomainNetDef *) g_ptr_array_index(def->nets, 0))->info == info)
-                return i + 1;
+            if (def->nets->len) {
+                virDomainNetDef *n = g_ptr_array_index(def->nets, 0);
+                if ((n->hostdev ? &n->hostdev->info : &n->info) == info)
+                    return i + 1;
+            }
             break;
         case VIR_DOMAIN_BOOT_LAST:
             break;
@@ -222,8 +222,10 @@ qemuBuildDisk(GPtrArray *argv, const virDomainDef *def,
 
     if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO) {
         b = qemuJSONNew("driver", "virtio-blk-pci");
-        if (def->iothreads)
-            qemuJSONStr(b, "iothread", "iothread1");
+        if (disk->iothread) {
+            g_autofree char *it = g_strdup_printf("iothread%u", disk->iothread);
+            qemuJSONStr(b, "iothread", it);
+        }
         qemuJSONAddress(b, def, &disk->info);
     } else {
         virDomainControllerDef *c =
@@ -272,8 +274,8 @@ qemuBuildNet(GPtrArray *argv, const virDomainDef *def,
         b = qemuJSONNew("type", "user");
     } else if (net->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER) {
         g_autofree char *chardev = g_strdup_printf("char%s", net->info.alias);
-        qemuArgvf(argv, "-chardev", "socket,id=%s,path=%s%s", chardev,
-                  net->vhostuserPath,
+        g_autofree char *path = qemuOptEscape(net->vhostuserPath);
+        qemuArgvf(argv, "-chardev", "socket,id=%s,path=%s%s", chardev, path,
                   net->vhostuserServer ? ",server=on" : "");
         b = qemuJSONNew("type", "vhost-user");
         qemuJSONStr(b, "chardev", chardev);
@@ -326,25 +328,27 @@ qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
                     const char *id)
 {
     GString *s = g_string_new(NULL);
+    g_autofree char *path = qemuOptEscape(chr->path);
+    g_autofree char *host = qemuOptEscape(chr->host ? chr->host : "localhost");
+    g_autofree char *logfile = qemuOptEscape(chr->logFile);
 
     switch ((virDomainChrType) chr->type) {
     case VIR_DOMAIN_CHR_TYPE_PTY:
         g_string_append_printf(s, "pty,id=%s", id);
         break;
     case VIR_DOMAIN_CHR_TYPE_FILE:
-        g_string_append_printf(s, "file,id=%s,path=%s", id, chr->path);
+        g_string_append_printf(s, "file,id=%s,path=%s", id, path);
         if (chr->append)
             g_string_append_printf(s, ",append=%s",
                                    virTristateSwitchTypeToString(chr->append));
         break;
     case VIR_DOMAIN_CHR_TYPE_UNIX:
-        g_string_append_printf(s, "socket,id=%s,path=%s", id, chr->path);
+        g_string_append_printf(s, "socket,id=%s,path=%s", id, path);
         if (chr->listen)
             g_string_append(s, ",server=on,wait=off");
         break;
     case VIR_DOMAIN_CHR_TYPE_TCP:
-        g_string_append_printf(s, "socket,id=%s,host=%s,port=%s", id,
-                               chr->host ? chr->host : "localhost",
+        g_string_append_printf(s, "socket,id=%s,host=%s,port=%s", id, host,
                                chr->service);
         if (chr->listen)
             g_string_append(s, ",server=on,wait=off");
@@ -355,7 +359,7 @@ qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
         break;
     }
     if (chr->logFile) {
-        g_string_append_printf(s, ",logfile=%s", chr->logFile);
+        g_string_append_printf(s, ",logfile=%s", logfile);
         if (chr->logAppend)
             g_string_append_printf(s, ",logappend=%s",
                                    virTristateSwitchTypeToString(chr->logAppend));
@@ -416,7 +420,12 @@ qemuBuildGraphics(GPtrArray *argv, const virDomainDef *def)
     }
     gr = g_ptr_array_index(def->graphics, 0);
     if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET) {
-        qemuArgvf(argv, "-vnc", "unix:%s", gr->socket);
+        g_autofree char *path = qemuOptEscape(gr->socket);
+        qemuArgvf(argv, "-vnc", "unix:%s", path);
+    } else if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE &&
+               gr->hasListenNone) {
+        /* <listen type='none'/>: a VNC server without a listener */
+        qemuArgv(argv, "-vnc", "none");
     } else {
         const char *addr = gr->listenAddress ? gr->listenAddress : "127.0.0.1";
         gboolean v6 = strchr(addr, ':') != NULL;

@@ -8,6 +8,8 @@
 #include "domain_conf.h"
 
 void qemuArgv(GPtrArray *argv, const char *opt, const char *val);
+/* a value inside a QEMU "key=value,..." option: commas doubled */
+char *qemuOptEscape(const char *value);
 void qemuArgvf(GPtrArray *argv, const char *opt, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 JsonBuilder *qemuJSONNew(const char *key, const char *value);

@@ -217,7 +217,7 @@ qemuDomainAddDefaultDevices(virDomainDef *def)
 {
     size_t i;
     gboolean hasKbd = FALSE, hasPointer = FALSE;
-    gboolean needScsi = FALSE, needVirtioSerial = FALSE;
+    gboolean needVirtioSerial = FALSE;
 
     if (!virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0)) {
         virDomainControllerDef *phb0 =
@@ -230,17 +230,22 @@ qemuDomainAddDefaultDevices(virDomainDef *def)
         usb->model = VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI;
         g_ptr_array_add(def->controllers, usb);
     }
+    /* every SCSI controller a disk names exists (ibmvscsi, as libvirt) */
     for (i = 0; i < def->disks->len; i++) {
         virDomainDiskDef *d = g_ptr_array_index(def->disks, i);
-        if (d->bus == VIR_DOMAIN_DISK_BUS_SCSI)
-            needScsi = TRUE;
-    }
-    if (needScsi &&
-        !virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_SCSI, 0)) {
-        virDomainControllerDef *scsi =
-            virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_SCSI, 0);
-        scsi->model = VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI;
-        g_ptr_array_add(def->controllers, scsi);
+        unsigned int idx = d->info.addr.drive.controller;
+
+        if (d->bus != VIR_DOMAIN_DISK_BUS_SCSI ||
+            d->info.addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE ||
+            virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_SCSI,
+                                       idx))
+            continue;
+        {
+            virDomainControllerDef *scsi =
+                virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_SCSI, idx);
+            scsi->model = VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI;
+            g_ptr_array_add(def->controllers, scsi);
+        }
     }
     for (i = 0; i < def->consoles->len; i++) {
         virDomainChrDef *c = g_ptr_array_index(def->consoles, i);
@@ -256,13 +261,20 @@ qemuDomainAddDefaultDevices(virDomainDef *def)
                         virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
                                                   0));
 
-    /* libvirt gives pseries guests with graphics a USB keyboard and mouse */
+    /* libvirt gives pseries guests with graphics a USB keyboard and mouse
+     * (when they have USB) */
     for (i = 0; i < def->inputs->len; i++) {
         virDomainInputDef *in = g_ptr_array_index(def->inputs, i);
         if (in->type == VIR_DOMAIN_INPUT_TYPE_KBD)
             hasKbd = TRUE;
-        else
+        else if (in->type == VIR_DOMAIN_INPUT_TYPE_MOUSE)
             hasPointer = TRUE;
+    }
+    {
+        virDomainControllerDef *usb =
+            virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0);
+        if (usb && usb->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+            hasKbd = hasPointer = TRUE;
     }
     if (def->graphics->len && !hasKbd) {
         virDomainInputDef *in = g_new0(virDomainInputDef, 1);
@@ -289,6 +301,8 @@ qemuDomainAddDefaultDevices(virDomainDef *def)
                 s->deviceType = VIR_DOMAIN_CHR_DEVICE_SERIAL;
                 s->type = c->type;
                 s->path = g_strdup(c->path);
+                s->host = g_strdup(c->host);
+                s->service = g_strdup(c->service);
                 s->listen = c->listen;
                 s->append = c->append;
                 s->logFile = g_strdup(c->logFile);
@@ -299,12 +313,66 @@ qemuDomainAddDefaultDevices(virDomainDef *def)
             }
         }
     }
+    /* ... and the first serial port is the console, as libvirt shows it */
+    if (def->serials->len && def->consoles->len == 0) {
+        virDomainChrDef *s = g_ptr_array_index(def->serials, 0);
+        virDomainChrDef *c = g_new0(virDomainChrDef, 1);
+        c->deviceType = VIR_DOMAIN_CHR_DEVICE_CONSOLE;
+        c->type = s->type;
+        c->path = g_strdup(s->path);
+        c->host = g_strdup(s->host);
+        c->service = g_strdup(s->service);
+        c->listen = s->listen;
+        c->append = s->append;
+        c->logFile = g_strdup(s->logFile);
+        c->logAppend = s->logAppend;
+        c->targetType = VIR_DOMAIN_CHR_TARGET_SERIAL;
+        c->targetPort = 0;
+        g_ptr_array_add(def->consoles, c);
+    }
     if (def->panics->len == 0)
         g_ptr_array_add(def->panics, g_new0(virDomainPanicDef, 1));
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
         def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
     }
+}
+
+/* pseries needs RAM, maxmem and every NUMA node in multiples of 256 MiB
+ * (and of the hugepage size): round up as libvirt does on ppc64 */
+#define QEMU_PSERIES_MEM_ALIGN_KIB (256ULL * 1024)
+
+static guint64
+qemuAlignUp(guint64 kib, guint64 align)
+{
+    return kib % align ? kib + align - kib % align : kib;
+}
+
+static void
+qemuDomainAlignMemory(virDomainDef *def)
+{
+    guint64 align = QEMU_PSERIES_MEM_ALIGN_KIB;
+    guint64 total = 0;
+    size_t i;
+
+    if (def->mem.hugepages->len) {
+        guint64 page = g_array_index(def->mem.hugepages,
+                                     virDomainHugePage, 0).size;
+        if (page > align && page % align == 0)
+            align = page;
+    }
+    for (i = 0; i < def->cpu.cells->len; i++) {
+        virDomainNumaCell *c = &g_array_index(def->cpu.cells,
+                                              virDomainNumaCell, i);
+        c->memory = qemuAlignUp(c->memory, align);
+        total += c->memory;
+    }
+    def->mem.total = def->cpu.cells->len ? total :
+                     qemuAlignUp(def->mem.total, align);
+    if (def->mem.maxMemory)
+        def->mem.maxMemory = qemuAlignUp(def->mem.maxMemory, align);
+    if (def->mem.current > def->mem.total)
+        def->mem.current = def->mem.total;
 }
 
 static guint
@@ -331,6 +399,15 @@ qemuDomainSetDeviceDefaults(virDomainDef *def)
         def->os.machine = g_strdup("pseries");
     if (!def->emulator)
         def->emulator = g_strdup(TCEVIRT_DEFAULT_EMULATOR);
+    if (!def->vcpuPlacement)
+        def->vcpuPlacement = 1;
+    if (!def->onPoweroff)
+        def->onPoweroff = VIR_DOMAIN_LIFECYCLE_DESTROY;
+    if (!def->onReboot)
+        def->onReboot = VIR_DOMAIN_LIFECYCLE_RESTART;
+    if (!def->onCrash)
+        def->onCrash = VIR_DOMAIN_LIFECYCLE_DESTROY;
+    qemuDomainAlignMemory(def);
     if (!def->mem.current)
         def->mem.current = def->mem.total;
     def->mem.memfd = def->mem.source == 2;
@@ -426,6 +503,8 @@ qemuDomainAssignAliases(virDomainDef *def)
             qemuDomainSetDefaultAlias(&c->info, "pci.%u", c->idx);
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+            if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+                break;
             if (c->idx == 0)
                 qemuDomainSetDefaultAlias(&c->info, "usb");
             else
@@ -447,8 +526,10 @@ qemuDomainAssignAliases(virDomainDef *def)
             qemuDomainSetDefaultAlias(&d->info, "virtio-disk%u",
                                       qemuDiskIndex(d->dst));
         else
-            qemuDomainSetDefaultAlias(&d->info, "scsi%u-0-0-%u",
+            qemuDomainSetDefaultAlias(&d->info, "scsi%u-%u-%u-%u",
                                       d->info.addr.drive.controller,
+                                      d->info.addr.drive.bus,
+                                      d->info.addr.drive.target,
                                       d->info.addr.drive.unit);
     }
     for (i = 0; i < def->nets->len; i++) {
@@ -679,8 +760,10 @@ qemuDomainPlaceEmulated(virDomainDef *def, virDomainDeviceInfo *info,
     for (idx = 0; idx <= VIR_DOMAIN_PHB_MAX_INDEX; idx++) {
         qemuPHBUse *phb = &set->phb[idx];
 
+        /* PHB 0 keeps the emulated devices even if the user put a host
+         * device there; other PHBs with host devices stay theirs */
         if (!phb->exists || !phb->emulated ||
-            (phb->groups && phb->groups->len))
+            (idx > 0 && phb->groups && phb->groups->len))
             continue;
         if ((slot = qemuPHBFreeSlot(phb)) > 0)
             break;
@@ -770,8 +853,9 @@ qemuControllerCompare(gconstpointer a, gconstpointer b)
     return (int) ca->idx - (int) cb->idx;
 }
 
-static void
-qemuDomainLookupIOMMUGroups(virDomainDef *def, GPtrArray *warnings)
+static gboolean
+qemuDomainLookupIOMMUGroups(virDomainDef *def, GPtrArray *warnings,
+                            GError **errp)
 {
     size_t i;
 
@@ -780,6 +864,14 @@ qemuDomainLookupIOMMUGroups(virDomainDef *def, GPtrArray *warnings)
         g_autoptr(GError) lerr = NULL;
 
         h->iommuGroup = virPCIDeviceGetIOMMUGroup(&h->source, &lerr);
+        if (h->iommuGroup >= 0 && virPCIDeviceIsBridge(&h->source)) {
+            g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "host PCI device %s is a PCI bridge; only "
+                           "endpoint devices can be passed through (remove "
+                           "its <hostdev> from domain '%s')", bdf, def->name);
+            return FALSE;
+        }
         if (h->iommuGroup < 0) {
             virWarningAdd(warnings, "%s; it is placed on a PHB of its own "
                           "and checked again when domain '%s' starts",
@@ -788,6 +880,7 @@ qemuDomainLookupIOMMUGroups(virDomainDef *def, GPtrArray *warnings)
             h->iommuGroup = -1 - (int) i;
         }
     }
+    return TRUE;
 }
 
 /* USB ports 1, 2, ... of the first USB controller, as libvirt numbers them */
@@ -827,8 +920,8 @@ qemuDomainDefPostParse(virDomainDef *def, GPtrArray *warnings, GError **errp)
     qemuDomainSetDeviceDefaults(def);
     qemuDomainAddDefaultDevices(def);
     qemuDomainSetDeviceDefaults(def);
-    qemuDomainLookupIOMMUGroups(def, warnings);
-    if (!qemuDomainAssignPCIAddresses(def, errp))
+    if (!qemuDomainLookupIOMMUGroups(def, warnings, errp) ||
+        !qemuDomainAssignPCIAddresses(def, errp))
         return FALSE;
     qemuDomainAssignPHBTargets(def);
     g_ptr_array_sort(def->controllers, qemuControllerCompare);

@@ -159,11 +159,11 @@ qemuDomainValidateGroups(const virDomainDef *def, GPtrArray *warnings,
             bdfa = virPCIDeviceAddressAsString(&a->source);
             bdfb = virPCIDeviceAddressAsString(&b->source);
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
-                           "IOMMU group %d is split across PHBs: host device "
-                           "%s is on %s and %s is on %s; QEMU would fail "
+                           "IOMMU group %d is split across PHBs (host device "
+                           "%s is on %s and %s is on %s), which QEMU refuses "
                            "with \"group %d used in multiple address "
-                           "spaces\". Put every device of the group on one "
-                           "PHB (or remove their <address> elements)",
+                           "spaces\"; put every device of the group on one "
+                           "PHB or remove their <address> elements",
                            a->iommuGroup, bdfb,
                            qemuDomainPHBBusName(def, b->info.addr.pci.bus),
                            bdfa,
@@ -181,18 +181,21 @@ qemuDomainValidateGroups(const virDomainDef *def, GPtrArray *warnings,
             g_autofree char *bdfa = NULL;
             g_autofree char *bdfb = NULL;
 
-            if (a->iommuGroup == b->iommuGroup ||
+            /* devices absent from the host have their own warning */
+            if (a->iommuGroup == b->iommuGroup || a->iommuGroup < 0 ||
+                b->iommuGroup < 0 ||
                 a->info.addr.pci.bus != b->info.addr.pci.bus)
                 continue;
             bdfa = virPCIDeviceAddressAsString(&a->source);
             bdfb = virPCIDeviceAddressAsString(&b->source);
             virWarningAdd(warnings,
-                          "host devices %s and %s are in different IOMMU "
-                          "groups but share %s: the guest loses EEH error "
-                          "recovery on that PHB, and KVM links the in-kernel "
-                          "TCE table reliably only for the first group, so "
-                          "DMA may fall back to slow userspace TCE handling. "
-                          "Give each IOMMU group its own PHB", bdfb, bdfa,
+                          "host devices %s (IOMMU group %d) and %s (group "
+                          "%d) share %s, so the guest loses EEH error "
+                          "recovery on that PHB and KVM may link the "
+                          "in-kernel TCE table only for the first group "
+                          "(DMA of the other falls back to slow userspace "
+                          "TCE handling); give each IOMMU group its own PHB",
+                          bdfb, b->iommuGroup, bdfa, a->iommuGroup,
                           qemuDomainPHBBusName(def, a->info.addr.pci.bus));
             break;
         }
@@ -240,11 +243,143 @@ qemuDomainValidateAliases(const virDomainDef *def, GError **errp)
     return TRUE;
 }
 
+/* every device has the kind of address its bus takes */
+static gboolean
+qemuDomainCheckAddressType(const virDomainDef *def,
+                           const virDomainDeviceInfo *info, int want,
+                           GError **errp)
+{
+    g_autofree char *name = NULL;
+
+    if (info->addr.type == want)
+        return TRUE;
+    name = qemuDomainDeviceName(def, info);
+    virReportError(errp, VIR_ERR_XML_ERROR,
+                   "%s sits on the %s bus, so its <address> must be "
+                   "type='%s', not '%s'", name,
+                   virDomainDeviceAddressTypeToString(want),
+                   virDomainDeviceAddressTypeToString(want),
+                   virDomainDeviceAddressTypeToString(info->addr.type));
+    return FALSE;
+}
+
+static gboolean
+qemuDomainValidateAddressTypes(const virDomainDef *def, GError **errp)
+{
+    const int pci = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+    const int vio = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_SPAPRVIO;
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *d = g_ptr_array_index(def->disks, i);
+        if (!qemuDomainCheckAddressType(def, &d->info,
+                                        d->bus == VIR_DOMAIN_DISK_BUS_VIRTIO ?
+                                        pci : VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE,
+                                        errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+        if (n->type != VIR_DOMAIN_NET_TYPE_HOSTDEV &&
+            !qemuDomainCheckAddressType(def, &n->info,
+                                        n->model == VIR_DOMAIN_NET_MODEL_SPAPR_VLAN ?
+                                        vio : pci, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        if (!qemuDomainCheckAddressType(def, &h->info, pci, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *c = g_ptr_array_index(def->serials, i);
+        if (!qemuDomainCheckAddressType(def, &c->info, vio, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->inputs->len; i++) {
+        virDomainInputDef *in = g_ptr_array_index(def->inputs, i);
+        if (!qemuDomainCheckAddressType(def, &in->info,
+                                        VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB,
+                                        errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+        if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI &&
+            !qemuDomainCheckAddressType(def, &c->info, vio, errp))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* no two devices share a spapr-vio register, a USB port or a SCSI drive
+ * address */
+static gboolean
+qemuDomainValidateOtherAddresses(const virDomainDef *def, GError **errp)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+                                                        g_str_equal, g_free,
+                                                        g_free);
+    g_autoptr(GPtrArray) list = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < def->nets->len; i++)
+        g_ptr_array_add(list, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
+    for (i = 0; i < def->controllers->len; i++)
+        g_ptr_array_add(list, &((virDomainControllerDef *) g_ptr_array_index(def->controllers, i))->info);
+    for (i = 0; i < def->serials->len; i++)
+        g_ptr_array_add(list, &((virDomainChrDef *) g_ptr_array_index(def->serials, i))->info);
+    for (i = 0; i < def->inputs->len; i++)
+        g_ptr_array_add(list, &((virDomainInputDef *) g_ptr_array_index(def->inputs, i))->info);
+    for (i = 0; i < def->disks->len; i++)
+        g_ptr_array_add(list, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
+
+    for (i = 0; i < list->len; i++) {
+        virDomainDeviceInfo *info = g_ptr_array_index(list, i);
+        g_autofree char *key = NULL;
+        g_autofree char *what = NULL;
+        const char *other;
+
+        switch (info->addr.type) {
+        case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_SPAPRVIO:
+            key = g_strdup_printf("spapr-vio reg 0x%" G_GINT64_MODIFIER "x",
+                                  info->addr.spaprvioReg);
+            break;
+        case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB:
+            key = g_strdup_printf("USB bus %u port %s", info->addr.usb.bus,
+                                  info->addr.usb.port ? info->addr.usb.port : "");
+            break;
+        case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE:
+            key = g_strdup_printf("SCSI address %u:%u:%u:%u",
+                                  info->addr.drive.controller,
+                                  info->addr.drive.bus,
+                                  info->addr.drive.target,
+                                  info->addr.drive.unit);
+            break;
+        default:
+            continue;
+        }
+        what = qemuDomainDeviceName(def, info);
+        if ((other = g_hash_table_lookup(seen, key))) {
+            virReportError(errp, VIR_ERR_XML_ERROR,
+                           "%s and %s both use %s in domain '%s'; give one "
+                           "of them another address or remove it", other,
+                           what, key, def->name);
+            return FALSE;
+        }
+        g_hash_table_insert(seen, g_steal_pointer(&key),
+                            g_steal_pointer(&what));
+    }
+    return TRUE;
+}
+
 gboolean
 qemuDomainDefValidate(const virDomainDef *def, GPtrArray *warnings,
                       GError **errp)
 {
-    return qemuDomainValidatePCIAddresses(def, errp) &&
+    return qemuDomainValidateAddressTypes(def, errp) &&
+           qemuDomainValidatePCIAddresses(def, errp) &&
+           qemuDomainValidateOtherAddresses(def, errp) &&
            qemuDomainValidateGroups(def, warnings, errp) &&
            qemuDomainValidateAliases(def, errp);
 }
@@ -256,9 +391,11 @@ qemuDomainDefParseAndNormalize(const char *xml, size_t len,
 {
     g_autoptr(virDomainDef) def = NULL;
 
+    /* validate the user's definition, then again with the defaults */
     if (!(def = virDomainDefParseString(xml, len, filename, errp)) ||
         !virDomainDefValidate(def, errp) ||
         !qemuDomainDefPostParse(def, warnings, errp) ||
+        !virDomainDefValidate(def, errp) ||
         !qemuDomainDefValidate(def, warnings, errp))
         return NULL;
     return g_steal_pointer(&def);

@@ -59,6 +59,21 @@ virPCIDeviceAddressCompare(const virPCIDeviceAddress *a,
     return 0;
 }
 
+gboolean
+virPCIDeviceIsBridge(const virPCIDeviceAddress *addr)
+{
+    g_autofree char *bdf = virPCIDeviceAddressAsString(addr);
+    g_autofree char *path = g_strdup_printf(VIR_PCI_SYSFS_DEVICES "/%s/class",
+                                            bdf);
+    g_autofree char *text = NULL;
+    guint64 cls;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return FALSE;
+    cls = g_ascii_strtoull(text, NULL, 16);
+    return (cls >> 8) == 0x0604;
+}
+
 int
 virPCIDeviceGetIOMMUGroup(const virPCIDeviceAddress *addr, GError **errp)
 {

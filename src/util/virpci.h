@@ -26,3 +26,6 @@ int virPCIDeviceAddressCompare(const virPCIDeviceAddress *a,
  * VIR_ERR_NO_NODE_DEVICE when the device is not present, or -1 with
  * VIR_ERR_OPERATION_INVALID when it has no IOMMU group. */
 int virPCIDeviceGetIOMMUGroup(const virPCIDeviceAddress *addr, GError **errp);
+
+/* TRUE when sysfs says the device is a PCI-to-PCI bridge (class 0x0604) */
+gboolean virPCIDeviceIsBridge(const virPCIDeviceAddress *addr);

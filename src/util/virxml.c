@@ -16,13 +16,32 @@ virXMLIgnoreError(void *ctx G_GNUC_UNUSED, const char *msg G_GNUC_UNUSED, ...)
 {
 }
 
+typedef struct {
+    char *message;
+    int line;
+} virXMLFirstError;
+
+/* keeps the first error: the last one is usually a consequence of it */
+static void
+virXMLCaptureError(void *data, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = data;
+    virXMLFirstError *first = ctxt ? ctxt->_private : NULL;
+
+    if (!first || first->message || !err || !err->message ||
+        err->level < XML_ERR_ERROR)
+        return;
+    first->message = g_strchomp(g_strdup(err->message));
+    first->line = err->line;
+}
+
 xmlDocPtr
 virXMLParseString(const char *xml, size_t len, const char *name,
                   GError **errp)
 {
+    virXMLFirstError first = { NULL, 0 };
     xmlParserCtxtPtr ctxt = NULL;
     xmlDocPtr doc = NULL;
-    const xmlError *xerr;
 
     if (len > VIR_XML_MAX_SIZE) {
         virReportError(errp, VIR_ERR_XML_ERROR,
@@ -39,6 +58,8 @@ virXMLParseString(const char *xml, size_t len, const char *name,
     /* libxml2 reports some errors (encoding) through the thread's generic
      * handler instead of the context: keep them off stderr too */
     xmlSetGenericErrorFunc(NULL, virXMLIgnoreError);
+    ctxt->_private = &first;
+    ctxt->sax->serror = virXMLCaptureError;
     ctxt->sax->error = virXMLIgnoreError;
     ctxt->sax->warning = virXMLIgnoreError;
     ctxt->vctxt.error = virXMLIgnoreError;
@@ -48,21 +69,28 @@ virXMLParseString(const char *xml, size_t len, const char *name,
                             XML_PARSE_NONET | XML_PARSE_NOWARNING |
                             XML_PARSE_NOERROR);
     if (!doc || !ctxt->wellFormed) {
-        xerr = xmlCtxtGetLastError(ctxt);
-        if (xerr && xerr->message) {
-            g_autofree char *msg = g_strchomp(g_strdup(xerr->message));
+        if (!first.message) {
+            xmlErrorPtr xerr = xmlCtxtGetLastError(ctxt);
+            if (xerr && xerr->message) {
+                first.message = g_strchomp(g_strdup(xerr->message));
+                first.line = xerr->line;
+            }
+        }
+        if (first.message)
             virReportError(errp, VIR_ERR_XML_ERROR,
-                           "%s:%d: malformed XML: %s", name, xerr->line, msg);
-        } else {
+                           "%s:%d: malformed XML: %s", name, first.line,
+                           first.message);
+        else
             virReportError(errp, VIR_ERR_XML_ERROR,
                            "%s: malformed XML document", name);
-        }
         g_clear_pointer(&doc, xmlFreeDoc);
     } else if (!xmlDocGetRootElement(doc)) {
         virReportError(errp, VIR_ERR_XML_ERROR,
                        "%s: the document has no root element", name);
         g_clear_pointer(&doc, xmlFreeDoc);
     }
+    g_free(first.message);
+    ctxt->_private = NULL;
     xmlFreeParserCtxt(ctxt);
     return doc;
 }
@@ -284,6 +312,7 @@ virXMLParseUInt64(xmlNodePtr node, const char *what, const char *str,
                           "invalid %s '%s' in <%s>: expected a %s integer",
                           what, str, (const char *) node->name,
                           base == 10 ? "decimal" :
+                          base == 16 ? "hexadecimal" :
                           "decimal or 0x-prefixed hexadecimal");
         return FALSE;
     }
