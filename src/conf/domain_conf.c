@@ -363,6 +363,20 @@ virDomainControllerIsPHB(const virDomainControllerDef *cont)
            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
 }
 
+guint
+virDomainDiskNameToIndex(const char *dst)
+{
+    const char *p = dst + 2;
+    guint64 idx = 0;
+
+    for (; *p >= 'a' && *p <= 'z'; p++) {
+        idx = (idx + (p == dst + 2 ? 0 : 1)) * 26 + (*p - 'a');
+        if (idx > G_MAXUINT)
+            return G_MAXUINT;
+    }
+    return idx;
+}
+
 gboolean
 virMacAddrParse(const char *str, unsigned char *mac)
 {

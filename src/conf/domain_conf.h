@@ -675,6 +675,10 @@ virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    unsigned int idx);
 gboolean virDomainControllerIsPHB(const virDomainControllerDef *cont);
 
+/* vda -> 0, vdz -> 25, vdaa -> 26, ... (the letters after the prefix) */
+guint virDomainDiskNameToIndex(const char *dst);
+#define VIR_DOMAIN_DISK_MAX_INDEX 16383
+
 gboolean virMacAddrParse(const char *str, unsigned char *mac);
 char *virMacAddrFormat(const unsigned char *mac);
 

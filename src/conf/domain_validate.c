@@ -563,6 +563,14 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                            d->dst);
             return FALSE;
         }
+        if (virDomainDiskNameToIndex(d->dst) > VIR_DOMAIN_DISK_MAX_INDEX) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk target '%s' is beyond the last usable name "
+                           "(%s%s, index %u)", d->dst,
+                           g_str_has_prefix(d->dst, "vd") ? "vd" : "sd",
+                           "xfd", VIR_DOMAIN_DISK_MAX_INDEX);
+            return FALSE;
+        }
         if (d->io == VIR_DOMAIN_DISK_IO_NATIVE &&
             d->cache != VIR_DOMAIN_DISK_CACHE_NONE &&
             d->cache != VIR_DOMAIN_DISK_CACHE_DIRECTSYNC) {

@@ -375,17 +375,6 @@ qemuDomainAlignMemory(virDomainDef *def)
         def->mem.current = def->mem.total;
 }
 
-static guint
-qemuDiskIndex(const char *dst)
-{
-    const char *p = dst + 2;
-    guint idx = 0;
-
-    /* sda=0 ... sdz=25, sdaa=26 */
-    for (; *p >= 'a' && *p <= 'z'; p++)
-        idx = (idx + (p == dst + 2 ? 0 : 1)) * 26 + (*p - 'a');
-    return idx;
-}
 
 static void
 qemuDomainSetDeviceDefaults(virDomainDef *def)
@@ -450,7 +439,7 @@ qemuDomainSetDeviceDefaults(virDomainDef *def)
             d->readonly = TRUE;
         if (d->bus == VIR_DOMAIN_DISK_BUS_SCSI && !d->info.addr.type) {
             d->info.addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
-            d->info.addr.drive.unit = qemuDiskIndex(d->dst);
+            d->info.addr.drive.unit = virDomainDiskNameToIndex(d->dst);
         }
     }
     for (i = 0; i < def->nets->len; i++) {
@@ -524,7 +513,7 @@ qemuDomainAssignAliases(virDomainDef *def)
         virDomainDiskDef *d = g_ptr_array_index(def->disks, i);
         if (d->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
             qemuDomainSetDefaultAlias(&d->info, "virtio-disk%u",
-                                      qemuDiskIndex(d->dst));
+                                      virDomainDiskNameToIndex(d->dst));
         else
             qemuDomainSetDefaultAlias(&d->info, "scsi%u-%u-%u-%u",
                                       d->info.addr.drive.controller,
