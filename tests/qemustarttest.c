@@ -2,7 +2,9 @@
  * qemustarttest.c: every golden command line without host devices starts
  *
  * For each tests/qemuxml2argvdata case that normalizes and has no
- * <hostdev>, build the command line and run Debian's qemu-system-ppc64
+ * host device or vhost-user interface (those need real host resources;
+ * their -device properties are checked against QEMU's help), build the
+ * command line and run Debian's qemu-system-ppc64
  * with it (-S), talk QMP over the monitor socket (capabilities,
  * query-status, query-pci) and quit.  Paths that only exist on a real
  * host (disk images, kernels, logs, sockets, hugetlbfs, host NUMA nodes)
@@ -94,6 +96,12 @@ testLocalize(virDomainDef *def, const char *dir)
 
     if (def->hostdevs->len)
         return FALSE;
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+        /* vhost-user needs a switch on the other end of the socket */
+        if (n->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER)
+            return FALSE;
+    }
     for (i = 0; i < def->disks->len; i++) {
         virDomainDiskDef *d = g_ptr_array_index(def->disks, i);
         if (!d->src)

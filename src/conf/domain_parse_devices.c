@@ -58,6 +58,16 @@ virDomainDeviceAddressParse(xmlNodePtr node, virDomainDeviceAddress *addr,
                             errp))
             return FALSE;
         addr->usb.port = virXMLPropString(node, "port");
+        if (addr->usb.port) {
+            g_auto(GStrv) hops = g_strsplit(addr->usb.port, ".", -1);
+            size_t i;
+            for (i = 0; hops[i]; i++) {
+                guint64 v;
+                if (!virXMLParseUInt64(node, "USB port", hops[i], 10, 255, &v,
+                                       errp))
+                    return FALSE;
+            }
+        }
         return TRUE;
     case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE:
     case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST:
@@ -908,6 +918,11 @@ virDomainGraphicsParse(xmlNodePtr node, virDomainDef *def, GError **errp)
             return FALSE;
         }
         gr->port = port;
+    }
+    if (autoport == VIR_TRISTATE_BOOL_NO && gr->port < 0) {
+        virXMLReportError(errp, node, VIR_ERR_XML_ERROR,
+                          "<graphics autoport='no'> needs a port='59NN'");
+        return FALSE;
     }
     gr->autoport = gr->port < 0;
     gr->keymap = virXMLPropString(node, "keymap");

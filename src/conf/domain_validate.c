@@ -158,7 +158,8 @@ virDomainDefValidateMemory(const virDomainDef *def, GError **errp)
             return FALSE;
         }
     }
-    if (def->mem.discard && def->mem.source != 1 && !def->mem.hasHugepages) {
+    if (def->mem.discard && def->mem.source != 1 &&
+        (!def->mem.hasHugepages || def->mem.source == 2)) {
         virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                        "domain '%s': <discard/> needs file-backed memory "
                        "(<source type='file'/> or <hugepages/>)", def->name);
@@ -192,8 +193,35 @@ virDomainDefValidateMemory(const virDomainDef *def, GError **errp)
                            c->id);
             return FALSE;
         }
-        if (c->cpus && !virDomainParseCpuList(c->cpus, def->maxvcpus, errp))
-            return FALSE;
+        if (c->cpus) {
+            g_autoptr(GArray) cpus = virDomainCpuListExpand(c->cpus,
+                                                            def->maxvcpus,
+                                                            errp);
+            size_t j, k;
+
+            if (!cpus)
+                return FALSE;
+            for (j = 0; j < i; j++) {
+                virDomainNumaCell *o = &g_array_index(def->cpu.cells,
+                                                      virDomainNumaCell, j);
+                g_autoptr(GArray) ocpus = o->cpus ?
+                    virDomainCpuListExpand(o->cpus, def->maxvcpus, NULL) : NULL;
+                for (k = 0; ocpus && k < cpus->len; k++) {
+                    guint v = g_array_index(cpus, guint, k);
+                    size_t m;
+                    for (m = 0; m < ocpus->len; m++) {
+                        if (g_array_index(ocpus, guint, m) == v) {
+                            virReportError(errp, VIR_ERR_XML_ERROR,
+                                           "domain '%s': vCPU %u is in NUMA "
+                                           "cells %u and %u; each vCPU "
+                                           "belongs to one cell", def->name,
+                                           v, o->id, c->id);
+                            return FALSE;
+                        }
+                    }
+                }
+            }
+        }
         cellsum += c->memory;
     }
     if (def->cpu.cells->len && cellsum != def->mem.total) {
@@ -580,6 +608,13 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                            "O_DIRECT for native AIO)", d->dst);
             return FALSE;
         }
+        if (d->iothread && d->bus != VIR_DOMAIN_DISK_BUS_VIRTIO &&
+            d->bus != VIR_DOMAIN_DISK_BUS_NONE) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': <driver iothread=...> works on virtio "
+                           "disks only", d->dst);
+            return FALSE;
+        }
         if (d->iothread > def->iothreads) {
             virReportError(errp, VIR_ERR_XML_ERROR,
                            "disk '%s' uses iothread %u but domain '%s' has %u "
@@ -611,6 +646,23 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
                            "bridge=.../>");
             return FALSE;
         }
+        if (n->type == VIR_DOMAIN_NET_TYPE_VHOSTUSER && def->mem.access != 1) {
+            gboolean shared = def->cpu.cells->len > 0;
+            size_t k;
+            for (k = 0; k < def->cpu.cells->len; k++) {
+                virDomainNumaCell *cell = &g_array_index(def->cpu.cells,
+                                                         virDomainNumaCell, k);
+                shared &= cell->memAccess &&
+                          g_str_equal(cell->memAccess, "shared");
+            }
+            if (!shared) {
+                virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "domain '%s': vhost-user interfaces need "
+                               "shared guest memory (<memoryBacking><access "
+                               "mode='shared'/>)", def->name);
+                return FALSE;
+            }
+        }
         if (n->virtPortType && n->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
             virReportError(errp, VIR_ERR_XML_ERROR,
                            "<virtualport> is only used with <interface "
@@ -625,11 +677,14 @@ virDomainDefValidateDevices(const virDomainDef *def, GError **errp)
             return FALSE;
         }
         if ((n->queues > 1 || n->rxQueueSize || n->txQueueSize ||
-             n->packed) && n->model && n->model != VIR_DOMAIN_NET_MODEL_VIRTIO) {
+             n->packed || n->mtu) &&
+            (n->type == VIR_DOMAIN_NET_TYPE_HOSTDEV ||
+             (n->model && n->model != VIR_DOMAIN_NET_MODEL_VIRTIO))) {
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "interface with model '%s': queues, rx/tx queue "
-                           "sizes and packed virtqueues need "
+                           "sizes, packed virtqueues and mtu need "
                            "<model type='virtio'/>",
+                           n->type == VIR_DOMAIN_NET_TYPE_HOSTDEV ? "hostdev" :
                            virDomainNetModelTypeToString(n->model));
             return FALSE;
         }

@@ -348,8 +348,8 @@ qemuAlignUp(guint64 kib, guint64 align)
     return kib % align ? kib + align - kib % align : kib;
 }
 
-static void
-qemuDomainAlignMemory(virDomainDef *def)
+static gboolean
+qemuDomainAlignMemory(virDomainDef *def, GError **errp)
 {
     guint64 align = QEMU_PSERIES_MEM_ALIGN_KIB;
     guint64 total = 0;
@@ -371,8 +371,20 @@ qemuDomainAlignMemory(virDomainDef *def)
                      qemuAlignUp(def->mem.total, align);
     if (def->mem.maxMemory)
         def->mem.maxMemory = qemuAlignUp(def->mem.maxMemory, align);
+    if (def->mem.maxMemory && def->mem.total > def->mem.maxMemory) {
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "domain '%s': pseries guest memory comes in multiples "
+                       "of %" G_GUINT64_FORMAT " MiB per NUMA cell, which "
+                       "makes <memory> %" G_GUINT64_FORMAT " MiB, more than "
+                       "<maxMemory> (%" G_GUINT64_FORMAT " MiB after the "
+                       "same rounding); raise <maxMemory> or use fewer, "
+                       "larger cells", def->name, align >> 10,
+                       def->mem.total >> 10, def->mem.maxMemory >> 10);
+        return FALSE;
+    }
     if (def->mem.current > def->mem.total)
         def->mem.current = def->mem.total;
+    return TRUE;
 }
 
 
@@ -396,7 +408,6 @@ qemuDomainSetDeviceDefaults(virDomainDef *def)
         def->onReboot = VIR_DOMAIN_LIFECYCLE_RESTART;
     if (!def->onCrash)
         def->onCrash = VIR_DOMAIN_LIFECYCLE_DESTROY;
-    qemuDomainAlignMemory(def);
     if (!def->mem.current)
         def->mem.current = def->mem.total;
     def->mem.memfd = def->mem.source == 2;
@@ -458,6 +469,11 @@ qemuDomainSetDeviceDefaults(virDomainDef *def)
             n->mac[5] = g_random_int_range(0, 256);
             n->hasMac = TRUE;
         }
+    }
+    for (i = 0; i < def->rngs->len; i++) {
+        virDomainRNGDef *r = g_ptr_array_index(def->rngs, i);
+        if (!r->backendPath)
+            r->backendPath = g_strdup("/dev/urandom");
     }
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *c = g_ptr_array_index(def->serials, i);
@@ -685,8 +701,9 @@ qemuDomainPlaceHostdev(virDomainDef *def, virDomainDeviceInfo *info,
     if (kind != QEMU_PCI_DEV_HOSTDEV || info->addr.type)
         return TRUE;
 
-    /* 1. the PHB that already holds this IOMMU group */
-    for (i = 1; i <= VIR_DOMAIN_PHB_MAX_INDEX && idx < 0; i++) {
+    /* 1. the PHB that already holds this IOMMU group (PHB 0 too, when
+     *    the user put a function of the group there) */
+    for (i = 0; i <= VIR_DOMAIN_PHB_MAX_INDEX && idx < 0; i++) {
         if (set->phb[i].exists && qemuPHBHasGroup(&set->phb[i],
                                                   hostdev->iommuGroup) &&
             qemuPHBFreeSlot(&set->phb[i]) > 0)
@@ -890,7 +907,9 @@ qemuDomainAssignUSBAddresses(virDomainDef *def)
         virDomainInputDef *in = g_ptr_array_index(def->inputs, i);
         g_autofree char *p = NULL;
 
-        if (in->info.addr.type)
+        if (in->info.addr.type &&
+            (in->info.addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB ||
+             in->info.addr.usb.port))
             continue;
         while (g_hash_table_contains(used, (p = g_strdup_printf("%u", port)))) {
             g_free(p);
@@ -906,6 +925,8 @@ qemuDomainAssignUSBAddresses(virDomainDef *def)
 gboolean
 qemuDomainDefPostParse(virDomainDef *def, GPtrArray *warnings, GError **errp)
 {
+    if (!qemuDomainAlignMemory(def, errp))
+        return FALSE;
     qemuDomainSetDeviceDefaults(def);
     qemuDomainAddDefaultDevices(def);
     qemuDomainSetDeviceDefaults(def);

@@ -308,6 +308,40 @@ qemuDomainValidateAddressTypes(const virDomainDef *def, GError **errp)
         if (c->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI &&
             !qemuDomainCheckAddressType(def, &c->info, vio, errp))
             return FALSE;
+        if (c->info.addr.type && c->model != VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI &&
+            !qemuDomainCheckAddressType(def, &c->info, pci, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->videos->len; i++) {
+        virDomainVideoDef *v = g_ptr_array_index(def->videos, i);
+        if (v->info.addr.type && !qemuDomainCheckAddressType(def, &v->info, pci, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->rngs->len; i++) {
+        virDomainRNGDef *r = g_ptr_array_index(def->rngs, i);
+        if (!qemuDomainCheckAddressType(def, &r->info, pci, errp))
+            return FALSE;
+    }
+    for (i = 0; i < def->watchdogs->len; i++) {
+        virDomainWatchdogDef *w = g_ptr_array_index(def->watchdogs, i);
+        if (!qemuDomainCheckAddressType(def, &w->info, pci, errp))
+            return FALSE;
+    }
+    if (def->memballoon && def->memballoon->info.addr.type &&
+        !qemuDomainCheckAddressType(def, &def->memballoon->info, pci, errp))
+        return FALSE;
+    for (i = 0; i < def->consoles->len + def->channels->len; i++) {
+        virDomainChrDef *c = i < def->consoles->len ?
+            g_ptr_array_index(def->consoles, i) :
+            g_ptr_array_index(def->channels, i - def->consoles->len);
+        if (c->info.addr.type) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "<%s> '%s': virtio-serial addresses are not "
+                           "supported; remove the <address>",
+                           virDomainChrDeviceTypeToString(c->deviceType),
+                           c->info.alias ? c->info.alias : "");
+            return FALSE;
+        }
     }
     return TRUE;
 }
