@@ -8,6 +8,8 @@
  *   group ID [type=TYPE]
  *   driver NAME
  *   device BDF vendor=HEX device=HEX group=ID|none [KEY=VALUE...]
+ *   iommu KEY=NUMBER...
+ *   kvm power [tce_vfio=0|1]
  *
  * See README.md for the keys and their defaults.  Every error is one
  * sentence "FILE:LINE: problem.".
@@ -79,6 +81,7 @@ tcemodelHostFree(tcemodelHost *host)
     g_ptr_array_unref(host->groups);
     g_ptr_array_unref(host->drivers);
     g_ptr_array_unref(host->devices);
+    g_ptr_array_unref(host->iommu);
     g_free(host);
 }
 
@@ -390,6 +393,71 @@ tcemodelHostParseDevice(tcemodelHostParser *p, char **w, size_t n)
 }
 
 
+/*
+ * "iommu KEY=NUMBER...": the table_group of every group (sPAPR TCE).
+ * "kvm power [tce_vfio=0|1]": model /dev/kvm as a POWER host's.
+ */
+static bool
+tcemodelHostParseIommu(tcemodelHostParser *p, char **w, size_t n)
+{
+    static const struct {
+        const char *key;
+        guint64 max;
+    } keys[] = {
+        { "dma32_start", G_MAXUINT32 }, { "dma32_size", G_MAXUINT32 },
+        { "pgsizes", G_MAXUINT64 }, { "windows", 2 }, { "levels", 5 },
+        { "ddw_start", G_MAXUINT64 }, { "level_max", G_MAXUINT64 },
+        { "eeh", 1 },
+    };
+    size_t i;
+    size_t j;
+
+    if (n < 2)
+        return tcemodelHostError(p, "expected 'iommu KEY=NUMBER...'");
+    for (i = 1; i < n; i++) {
+        const char *eq = strchr(w[i], '=');
+        guint64 val;
+        char *end;
+
+        for (j = 0; eq && j < G_N_ELEMENTS(keys); j++) {
+            if (strncmp(w[i], keys[j].key, eq - w[i]) == 0 &&
+                !keys[j].key[eq - w[i]])
+                break;
+        }
+        if (!eq || j == G_N_ELEMENTS(keys))
+            return tcemodelHostError(p, "unexpected '%s' for iommu (keys: "
+                                     "dma32_start, dma32_size, pgsizes, "
+                                     "windows, levels, ddw_start, level_max, "
+                                     "eeh)", w[i]);
+        errno = 0;
+        val = g_ascii_strtoull(eq + 1, &end, 0);
+        if (errno || end == eq + 1 || *end || val > keys[j].max)
+            return tcemodelHostError(p, "iommu %s needs a number up to "
+                                     "%" G_GUINT64_FORMAT, keys[j].key,
+                                     keys[j].max);
+        g_ptr_array_add(p->host->iommu, g_strdup(w[i]));
+    }
+    return true;
+}
+
+
+static bool
+tcemodelHostParseKvm(tcemodelHostParser *p, char **w, size_t n)
+{
+    if (n < 2 || n > 3 || !g_str_equal(w[1], "power") ||
+        (n == 3 && !g_str_equal(w[2], "tce_vfio=0") &&
+         !g_str_equal(w[2], "tce_vfio=1")))
+        return tcemodelHostError(p, "expected 'kvm power [tce_vfio=0|1]'");
+    if (p->host->kvm)
+        return tcemodelHostError(p, "'kvm' is given twice");
+    p->host->kvm = true;
+    g_ptr_array_add(p->host->iommu, g_strdup("kvm=1"));
+    if (n == 3)
+        g_ptr_array_add(p->host->iommu, g_strdup_printf("kvm_%s", w[2]));
+    return true;
+}
+
+
 static void
 tcemodelHostAddDriver(tcemodelHost *host, const char *drv)
 {
@@ -499,6 +567,10 @@ tcemodelHostParseLine(tcemodelHostParser *p, char *line)
         return tcemodelHostParseGroup(p, W, w->len - 1);
     if (g_str_equal(W[0], "device"))
         return tcemodelHostParseDevice(p, W, w->len - 1);
+    if (g_str_equal(W[0], "iommu"))
+        return tcemodelHostParseIommu(p, W, w->len - 1);
+    if (g_str_equal(W[0], "kvm"))
+        return tcemodelHostParseKvm(p, W, w->len - 1);
     if (g_str_equal(W[0], "driver")) {
         if (w->len != 3 || !tcemodelNameValid(W[1]))
             return tcemodelHostError(p, "expected 'driver NAME'");
@@ -506,7 +578,7 @@ tcemodelHostParseLine(tcemodelHostParser *p, char *line)
         return true;
     }
     return tcemodelHostError(p, "unknown keyword '%s' (expected host, phb, "
-                             "group, driver or device)", W[0]);
+                             "group, driver, device, iommu or kvm)", W[0]);
 #undef W
 }
 
@@ -526,6 +598,7 @@ tcemodelHostParse(const char *file, char **err)
     host->groups = g_ptr_array_new_with_free_func(tcemodelHostGroupFree);
     host->drivers = g_ptr_array_new_with_free_func(g_free);
     host->devices = g_ptr_array_new_with_free_func(tcemodelHostDeviceFree);
+    host->iommu = g_ptr_array_new_with_free_func(g_free);
 
     if (!g_file_get_contents(file, &data, NULL, &gerr)) {
         *err = g_strdup_printf("%s: cannot read the host file: %s.", file,

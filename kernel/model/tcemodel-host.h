@@ -42,6 +42,8 @@ typedef struct {
 typedef struct {
     char *file;
     char *name;
+    GPtrArray *iommu;           /* "KEY=VALUE" for ROOT/model/iommu */
+    bool kvm;                   /* "kvm power": fake /dev/kvm */
     GPtrArray *phbs;            /* tcemodelHostPhb */
     GPtrArray *groups;          /* tcemodelHostGroup, sorted by id */
     GPtrArray *drivers;         /* char *, sorted */

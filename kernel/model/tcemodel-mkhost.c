@@ -11,13 +11,15 @@
  *   DIR/sys/bus/pci/drivers/NAME/{bind,unbind,new_id,remove_id,BDF}
  *   DIR/sys/bus/pci/{drivers_probe,drivers_autoprobe,rescan}
  *   DIR/sys/kernel/iommu_groups/N/{devices/BDF,type,reserved_regions}
- *   DIR/dev/vfio/vfio, DIR/dev/vfio/N
+ *   DIR/dev/vfio/vfio, DIR/dev/vfio/N, DIR/dev/kvm ("kvm power")
  *   DIR/model/...  (state sysfs cannot show), DIR/lock
+ *   DIR/model/iommu  (table_group properties, KEY=VALUE lines)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "tcemodel-host.h"
+#include "tcemodel-vfio.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -217,6 +219,40 @@ tcemodelBuildDevice(tcemodelBuild *b, const tcemodelHostDevice *dev)
 }
 
 
+/* ROOT/model/iommu: the defaults overridden by the host's iommu lines */
+static bool
+tcemodelBuildIommu(tcemodelBuild *b, const tcemodelHost *host)
+{
+    g_autofree char *text = NULL;
+    tcemodelIommuInfo info;
+    size_t i;
+
+    tcemodelIommuInfoRead(b->root, &info);     /* no file yet: defaults */
+    for (i = 0; i < host->iommu->len; i++) {
+        g_auto(GStrv) kv = g_strsplit(g_ptr_array_index(host->iommu, i),
+                                      "=", 2);
+
+        tcemodelIommuInfoSet(&info, kv[0], kv[1]);
+    }
+    text = g_strdup_printf("dma32_start=0x%" G_GINT64_MODIFIER "x\n"
+                           "dma32_size=0x%" G_GINT64_MODIFIER "x\n"
+                           "pgsizes=0x%" G_GINT64_MODIFIER "x\n"
+                           "windows=%" G_GUINT64_FORMAT "\n"
+                           "levels=%" G_GUINT64_FORMAT "\n"
+                           "ddw_start=0x%" G_GINT64_MODIFIER "x\n"
+                           "level_max=0x%" G_GINT64_MODIFIER "x\n"
+                           "eeh=%" G_GUINT64_FORMAT "\n"
+                           "kvm=%" G_GUINT64_FORMAT "\n"
+                           "kvm_tce_vfio=%" G_GUINT64_FORMAT "\n",
+                           info.dma32Start, info.dma32Size, info.pgsizes,
+                           info.windows, info.levels, info.ddwStart,
+                           info.levelMax, info.eeh, info.kvm,
+                           info.kvmTceVfio);
+    return tcemodelBuildText(b, text, 0644, "/model/iommu") &&
+        (!host->kvm || tcemodelBuildText(b, "", 0666, "/dev/kvm"));
+}
+
+
 static bool
 tcemodelBuildTree(tcemodelBuild *b, const tcemodelHost *host)
 {
@@ -237,7 +273,8 @@ tcemodelBuildTree(tcemodelBuild *b, const tcemodelHost *host)
         !tcemodelBuildText(b, "", 0200, "/sys/bus/pci/drivers_probe") ||
         !tcemodelBuildText(b, "1\n", 0644, "/sys/bus/pci/drivers_autoprobe") ||
         !tcemodelBuildText(b, "", 0200, "/sys/bus/pci/rescan") ||
-        !tcemodelBuildText(b, "", 0666, "/dev/vfio/vfio"))
+        !tcemodelBuildText(b, "", 0666, "/dev/vfio/vfio") ||
+        !tcemodelBuildIommu(b, host))
         return false;
 
     for (i = 0; i < host->phbs->len; i++) {

@@ -73,6 +73,14 @@ tcemodelFopen(const char *path, const char *mode, bool large)
     int flags;
     int fd;
 
+    if (!rpath && (fd = tcemodelProcOpen(path, (mode[0] == 'r' && !plus ?
+                                                O_RDONLY : O_RDWR) |
+                                         (strchr(mode, 'e') ? O_CLOEXEC
+                                                            : 0))) >= 0) {
+        if (!(fp = fdopen(fd, "r")))
+            close(fd);
+        return fp;
+    }
     if (!rpath)
         return large ? tcemodelReal.fopen64(path, mode)
                      : tcemodelReal.fopen(path, mode);

@@ -9,7 +9,8 @@
  * This file redirects paths and keeps the fd bookkeeping (the wrappers
  * that only translate paths are in tcemodel-preload-path.c); what a
  * write to a modelled file does is decided by its tcemodelFileOps
- * (tcemodel-sysfs.c).  A modelled file is opened as O_PATH (or O_RDONLY
+ * (tcemodel-sysfs.c).  Device nodes, ioctl and /proc/PID/status are in
+ * tcemodel-preload-dev.c.  A modelled file is opened as O_PATH (or O_RDONLY
  * when the caller also reads), so a write that bypasses these wrappers
  * (e.g. stdio's internal one) fails with EBADF instead of silently
  * editing the tree.
@@ -61,6 +62,8 @@ static const struct {
     { "/dev/vfio", true },
 };
 
+static bool tcemodelKvm;            /* the host models /dev/kvm */
+
 
 static void *
 tcemodelSym(const char *name)
@@ -81,6 +84,7 @@ tcemodelInit(void)
     const char *root = getenv("TCEMODEL_ROOT");
     const char *faults = getenv("TCEMODEL_FAULTS");
     g_autofree char *err = NULL;
+    g_autofree char *kvm = NULL;
 
 #define LOAD(name) tcemodelReal.name = tcemodelSym(#name)
     LOAD(openat); LOAD(fopen); LOAD(fopen64); LOAD(fstatat);
@@ -89,7 +93,7 @@ tcemodelInit(void)
     LOAD(symlinkat); LOAD(chdir); LOAD(write); LOAD(pwrite); LOAD(pwrite64);
     LOAD(writev); LOAD(close); LOAD(close_range); LOAD(dup); LOAD(dup2);
     LOAD(dup3); LOAD(fcntl); LOAD(fcntl64); LOAD(getxattr); LOAD(lgetxattr);
-    LOAD(listxattr); LOAD(llistxattr);
+    LOAD(listxattr); LOAD(llistxattr); LOAD(ioctl);
 #undef LOAD
 
     tcemodelFds = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -103,6 +107,8 @@ tcemodelInit(void)
         abort();
     }
     tcemodelRootLen = strlen(tcemodelRoot);
+    kvm = g_strconcat(tcemodelRoot, "/dev/kvm", NULL);
+    tcemodelKvm = tcemodelReal.faccessat(AT_FDCWD, kvm, F_OK, 0) == 0;
 
     if (faults && tcemodelFaultsInitEnv(faults, &err) < 0) {
         fprintf(stderr, "tcemodel: TCEMODEL_FAULTS: %s\n", err);
@@ -165,6 +171,8 @@ tcemodelResolve(int dirfd, const char *path)
         if (!strstr(path, "sys") && !strstr(path, "dev"))
             return NULL;
         norm = tcemodelNormalize(path);
+        if (tcemodelKvm && g_str_equal(norm, "/dev/kvm"))
+            return g_strconcat(tcemodelRoot, norm, NULL);
         for (i = 0; i < G_N_ELEMENTS(tcemodelPrefixes); i++) {
             if (tcemodelUnder(norm, tcemodelPrefixes[i].prefix,
                               strlen(tcemodelPrefixes[i].prefix),
@@ -364,9 +372,12 @@ tcemodelOpenModel(const char *rpath, int flags, mode_t mode)
     bool rd = acc == O_RDONLY || acc == O_RDWR;
     bool wr = acc == O_WRONLY || acc == O_RDWR;
     struct stat sb;
+    int fd;
 
     if (tcemodelFault("open", tcemodelVirtual(rpath)) < 0)
         return -1;
+    if ((fd = tcemodelDevOpen(rpath, flags)) != -2)
+        return fd;
     if (!tcemodelInSysfs(rpath) || (flags & O_PATH))
         return tcemodelReal.openat(AT_FDCWD, rpath, flags, mode);
 
@@ -406,9 +417,13 @@ static int
 tcemodelOpen(int dirfd, const char *path, int flags, mode_t mode)
 {
     g_autofree char *rpath = tcemodelResolve(dirfd, path);
+    int fd;
 
-    if (!rpath)
+    if (!rpath) {
+        if ((fd = tcemodelProcOpen(path, flags)) != -2)
+            return fd;
         return tcemodelReal.openat(dirfd, path, flags, mode);
+    }
     return tcemodelOpenModel(rpath, flags, mode);
 }
 

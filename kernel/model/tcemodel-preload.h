@@ -3,7 +3,8 @@
  *
  * tcemodel-preload.c owns the redirect (TCEMODEL_ROOT, tcemodelResolve)
  * and the fd bookkeeping; tcemodel-preload-path.c holds the wrappers that
- * only translate paths (stat, access, readlink, realpath, stdio, ...).
+ * only translate paths (stat, access, readlink, realpath, stdio, ...);
+ * tcemodel-preload-dev.c the device nodes, ioctl and /proc/PID/status.
  * Nothing here is exported from the library.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/xattr.h>
@@ -54,6 +56,7 @@ typedef struct {
     __typeof__(dup3) *dup3;
     __typeof__(fcntl) *fcntl;
     __typeof__(fcntl64) *fcntl64;
+    __typeof__(ioctl) *ioctl;
 } tcemodelRealFuncs;
 
 extern tcemodelRealFuncs tcemodelReal;
@@ -69,5 +72,7 @@ bool tcemodelInSysfs(const char *rpath);
 int tcemodelFault(const char *what, const char *vpath);
 
 int tcemodelOpenModel(const char *rpath, int flags, mode_t mode);
+int tcemodelDevOpen(const char *rpath, int flags);
+int tcemodelProcOpen(const char *path, int flags);
 tcemodelFile *tcemodelFdGet(int fd);
 void tcemodelFileUnref(tcemodelFile *file);

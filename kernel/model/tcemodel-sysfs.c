@@ -221,8 +221,11 @@ tcemodelSysfsAttach(const char *root, const char *bdf, const char *drv)
     if (access(drvDir, F_OK) < 0)
         return -ENODEV;
 
-    if (g_str_equal(drv, TCEMODEL_DRIVER_VFIO) &&
-        (ret = tcemodelProbeVfio(root, bdf)) < 0)
+    if (g_str_equal(drv, TCEMODEL_DRIVER_VFIO))
+        ret = tcemodelProbeVfio(root, bdf);
+    else
+        ret = tcemodelVfioProbeCheck(root, bdf);
+    if (ret < 0)
         return ret;
 
     if ((ret = tcemodelSymlink(drvTarget, drvLink)) < 0)
@@ -237,8 +240,9 @@ tcemodelSysfsAttach(const char *root, const char *bdf, const char *drv)
 
 /*
  * device_release_driver().  For vfio-pci the group node goes away with the
- * group's last vfio device.
- * XXX later stage: vfio_pci_remove() blocks while the device is open.
+ * group's last vfio device, and an open group file is left dangling.
+ * vfio_pci_remove() blocks while the device has open fds: the model
+ * fails with EBUSY instead.
  */
 int
 tcemodelSysfsDetach(const char *root, const char *bdf, const char *drv)
@@ -246,7 +250,11 @@ tcemodelSysfsDetach(const char *root, const char *bdf, const char *drv)
     g_autofree char *drvLink = tcemodelDrvPath(root, drv, bdf);
     g_autofree char *devLink = tcemodelDevPath(root, bdf, "driver");
     g_autofree char *group = NULL;
+    int ret;
 
+    if (g_str_equal(drv, TCEMODEL_DRIVER_VFIO) &&
+        (ret = tcemodelVfioUnbindCheck(root, bdf)) < 0)
+        return ret;
     if (unlink(devLink) < 0)
         return -errno;
     unlink(drvLink);
@@ -257,6 +265,7 @@ tcemodelSysfsDetach(const char *root, const char *bdf, const char *drv)
         g_autofree char *node = tcemodelPath(root, "/dev/vfio/%s", group);
 
         unlink(node);
+        tcemodelVfioGroupUnplug(root, group);
     }
     return 0;
 }
@@ -304,8 +313,8 @@ tcemodelStoreBind(const char *root, const char *drv, const char *bdf,
         return -ENODEV;
     if ((cur = tcemodelSysfsDriver(root, bdf)))
         return -EBUSY;
-    /* XXX later stage: -EBUSY for a host driver while the group is
-     * claimed by a vfio user (iommu_device_use_default_domain) */
+    /* a host driver's probe fails with EBUSY while a VFIO user owns the
+     * group's DMA (tcemodelVfioProbeCheck) */
     return tcemodelSysfsAttach(root, bdf, drv);
 }
 

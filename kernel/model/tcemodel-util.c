@@ -11,11 +11,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 
@@ -245,6 +247,57 @@ tcemodelLinkBase(const char *path)
 
 
 /*
+ * Descriptors whose flock belongs to one operation of this process (the
+ * model lock, liveness probes of anchors).  A fork() while another thread
+ * holds one would give the child a duplicate of the open file description
+ * and with it the lock, until the child execs or exits: the child closes
+ * them (fork handler).  Slots hold fd + 1; best effort when all are used.
+ */
+#define TCEMODEL_PRIVATE_FDS 32
+
+static int tcemodelPrivateFds[TCEMODEL_PRIVATE_FDS];
+static pthread_once_t tcemodelPrivateOnce = PTHREAD_ONCE_INIT;
+
+
+static void
+tcemodelPrivateAtforkChild(void)
+{
+    size_t i;
+
+    for (i = 0; i < TCEMODEL_PRIVATE_FDS; i++) {
+        int slot = g_atomic_int_get(&tcemodelPrivateFds[i]);
+
+        if (slot) {
+            syscall(SYS_close, slot - 1);
+            g_atomic_int_set(&tcemodelPrivateFds[i], 0);
+        }
+    }
+}
+
+
+static void
+tcemodelPrivateInit(void)
+{
+    pthread_atfork(NULL, NULL, tcemodelPrivateAtforkChild);
+}
+
+
+void
+tcemodelPrivateFd(int fd, bool add)
+{
+    size_t i;
+
+    pthread_once(&tcemodelPrivateOnce, tcemodelPrivateInit);
+    for (i = 0; fd >= 0 && i < TCEMODEL_PRIVATE_FDS; i++) {
+        if (g_atomic_int_compare_and_exchange(&tcemodelPrivateFds[i],
+                                              add ? 0 : fd + 1,
+                                              add ? fd + 1 : 0))
+            return;
+    }
+}
+
+
+/*
  * The model's big lock: flock(LOCK_EX) on ROOT/lock.  Returns the fd to
  * pass to tcemodelLockRelease() or -errno.  flock locks belong to the open
  * file description, so a process must not take it twice.
@@ -258,9 +311,11 @@ tcemodelLockAcquire(const char *root)
     if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
         return -errno;
 
+    tcemodelPrivateFd(fd, true);
     while (flock(fd, LOCK_EX) < 0) {
         if (errno != EINTR) {
             int err = -errno;
+            tcemodelPrivateFd(fd, false);
             close(fd);
             return err;
         }
@@ -274,8 +329,10 @@ tcemodelLockRelease(int fd)
 {
     int save = errno;
 
-    if (fd >= 0)
+    if (fd >= 0) {
+        tcemodelPrivateFd(fd, false);
         close(fd);
+    }
     errno = save;
 }
 

@@ -32,7 +32,13 @@
 
 #include "tcemodel.h"
 
+#include <stddef.h>
 #include <linux/vfio.h>
+
+#ifndef offsetofend
+# define offsetofend(type, member) \
+    (offsetof(type, member) + sizeof(((type *)0)->member))
+#endif
 
 #define TCEMODEL_TABLES 2               /* IOMMU_TABLE_GROUP_MAX_TABLES */
 
@@ -75,7 +81,7 @@ typedef struct {
 
 /* what the model knows of one mm (one process image) */
 typedef struct {
-    char *id;                           /* "PID.STARTTIME.RANDOM" */
+    char *id;                           /* "PID.STARTTIME.NOW" */
     gint64 pid;
     guint64 start;                      /* starttime of PID */
     guint64 seq;                        /* creation order */
@@ -136,6 +142,7 @@ typedef struct {
     GPtrArray *objs;                    /* tcemodelObj, creation order */
     GPtrArray *mms;                     /* tcemodelMm */
     guint64 seq;
+    char *loaded;                       /* the file as read */
     tcemodelIommuInfo info;
 } tcemodelState;
 
@@ -146,6 +153,8 @@ typedef struct {
 int tcemodelStateOpen(const char *root, bool locked, tcemodelState **st);
 int tcemodelStateClose(tcemodelState *st);
 int tcemodelIommuInfoRead(const char *root, tcemodelIommuInfo *info);
+bool tcemodelIommuInfoSet(tcemodelIommuInfo *info, const char *key,
+                          const char *val);
 
 tcemodelObj *tcemodelStateObj(tcemodelState *st, guint64 ino);
 tcemodelObj *tcemodelStateObjFd(tcemodelState *st, int fd, int *err);
@@ -154,12 +163,23 @@ int tcemodelStateAnchor(tcemodelState *st, tcemodelObjKind kind, int flags,
 void tcemodelStateRemove(tcemodelState *st, tcemodelObj *obj);
 guint64 tcemodelAnchorIno(const char *root, int fd);
 
+
+/* tcemodel-mm.c */
 const char *tcemodelMmSelf(void);
+void tcemodelMmFree(gpointer mm);
+void tcemodelMmCollect(tcemodelState *st);
 tcemodelMm *tcemodelMmFind(tcemodelState *st, const char *id);
 tcemodelMm *tcemodelMmSelfGet(tcemodelState *st);
 int tcemodelMmAccount(tcemodelState *st, const char *id, guint64 pages,
                       bool inc);
 gint64 tcemodelMmLockedKiB(const char *root, pid_t pid);
+int tcemodelMmIommuLookup(tcemodelMm *mm, guint64 ua, guint64 size);
+int tcemodelMmIommuGet(tcemodelMm *mm, guint64 ua, guint64 entries);
+int tcemodelMmIommuPut(tcemodelState *st, tcemodelMm *mm, int idx);
+int tcemodelMmIommuNew(tcemodelState *st, tcemodelMm *mm, guint64 ua,
+                       guint64 entries);
+void tcemodelMmIommuMapped(tcemodelMm *mm, guint64 ua, guint64 n,
+                           unsigned int shift, bool inc);
 unsigned int tcemodelPageShift(void);
 
 extern __thread int tcemodelInternal;

@@ -13,6 +13,7 @@
  *   tcemodel-dynids.c  dynamic ids (new_id/remove_id)
  *   tcemodel-host.c    host description parser (tcemodel-mkhost only)
  *   tcemodel-preload.c LD_PRELOAD path redirect and fd bookkeeping
+ *   tcemodel-vfio.h    /dev/vfio and /dev/kvm objects (stage 2)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -49,6 +50,7 @@ GPtrArray *tcemodelListDir(const char *path);
 
 int tcemodelLockAcquire(const char *root);
 void tcemodelLockRelease(int fd);
+void tcemodelPrivateFd(int fd, bool add);
 
 int tcemodelErrnoParse(const char *name);
 const char *tcemodelErrnoName(int err);
@@ -66,7 +68,7 @@ char *tcemodelStoreName(const char *buf, size_t len);
  *   open:PATH  bind:BDF  unbind:BDF  drivers_probe:BDF
  *   driver_override:BDF  reset:BDF  reset_method:BDF
  *   new_id:DRIVER  remove_id:DRIVER  rescan:bus
- * Later stages add e.g. ioctl:VFIO_SET_IOMMU.
+ *   ioctl:NAME     (uAPI macro name, e.g. ioctl:VFIO_SET_IOMMU)
  */
 int tcemodelFaultsInitEnv(const char *spec, char **err);
 int tcemodelFaultCheck(const char *root, const char *op);
@@ -112,6 +114,13 @@ char *tcemodelSysfsGroup(const char *root, const char *bdf);
 char *tcemodelSysfsDevTarget(const char *bdf);
 bool tcemodelSysfsMatch(const char *root, const char *bdf, const char *drv);
 bool tcemodelSysfsResetMethodKnown(const char *name);
+
+
+/* tcemodel-vfio.c: what sysfs changes do to open VFIO files (called
+ * with the model lock held) */
+int tcemodelVfioUnbindCheck(const char *root, const char *bdf);
+void tcemodelVfioGroupUnplug(const char *root, const char *group);
+int tcemodelVfioProbeCheck(const char *root, const char *bdf);
 
 
 /* ------------------------------------------------------------------ */
