@@ -356,6 +356,31 @@ virDomainDefFindController(const virDomainDef *def, int type, unsigned int idx)
     return NULL;
 }
 
+GPtrArray *
+virDomainDefCollectDeviceInfos(const virDomainDef *def)
+{
+    GPtrArray *list = g_ptr_array_new();
+    size_t i;
+
+#define ADD_ALL(arr, type) \
+    for (i = 0; i < (arr)->len; i++) \
+        g_ptr_array_add(list, &((type *) g_ptr_array_index((arr), i))->info)
+    ADD_ALL(def->controllers, virDomainControllerDef);
+    ADD_ALL(def->disks, virDomainDiskDef);
+    ADD_ALL(def->nets, virDomainNetDef);
+    ADD_ALL(def->hostdevs, virDomainHostdevDef);
+    ADD_ALL(def->serials, virDomainChrDef);
+    ADD_ALL(def->channels, virDomainChrDef);
+    ADD_ALL(def->inputs, virDomainInputDef);
+    ADD_ALL(def->videos, virDomainVideoDef);
+    ADD_ALL(def->rngs, virDomainRNGDef);
+    ADD_ALL(def->watchdogs, virDomainWatchdogDef);
+#undef ADD_ALL
+    if (def->memballoon)
+        g_ptr_array_add(list, &def->memballoon->info);
+    return list;
+}
+
 gboolean
 virDomainControllerIsPHB(const virDomainControllerDef *cont)
 {

@@ -675,6 +675,12 @@ virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    unsigned int idx);
 gboolean virDomainControllerIsPHB(const virDomainControllerDef *cont);
 
+/* The device info of every device with an address or alias of its own
+ * (consoles excluded: a serial console is its serial port), in a fixed
+ * order: controllers, disks, interfaces, hostdevs, serials, channels,
+ * inputs, videos, rngs, watchdogs, balloon.  The array does not own them. */
+GPtrArray *virDomainDefCollectDeviceInfos(const virDomainDef *def);
+
 /* vda -> 0, vdz -> 25, vdaa -> 26, ... (the letters after the prefix) */
 guint virDomainDiskNameToIndex(const char *dst);
 #define VIR_DOMAIN_DISK_MAX_INDEX 16383

@@ -402,16 +402,10 @@ static gboolean
 virDomainDefValidateBoot(const virDomainDef *def, GError **errp)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-    GPtrArray *infos = g_ptr_array_new();
+    GPtrArray *infos = virDomainDefCollectDeviceInfos(def);
     gboolean ok = TRUE;
     size_t i;
 
-    for (i = 0; i < def->disks->len; i++)
-        g_ptr_array_add(infos, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
-    for (i = 0; i < def->nets->len; i++)
-        g_ptr_array_add(infos, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
-    for (i = 0; i < def->hostdevs->len; i++)
-        g_ptr_array_add(infos, &((virDomainHostdevDef *) g_ptr_array_index(def->hostdevs, i))->info);
     for (i = 0; ok && i < infos->len; i++) {
         virDomainDeviceInfo *info = g_ptr_array_index(infos, i);
         gpointer key = GUINT_TO_POINTER(info->bootIndex);

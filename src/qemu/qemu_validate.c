@@ -57,49 +57,18 @@ qemuDomainDeviceName(const virDomainDef *def, const virDomainDeviceInfo *info)
     return g_strdup("device");
 }
 
-typedef struct {
-    virDomainDeviceInfo *info;
-    const char *kind;
-} qemuPCIUser;
-
-static void
-qemuCollectPCI(GPtrArray *list, virDomainDeviceInfo *info)
-{
-    if (info->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-        g_ptr_array_add(list, info);
-}
-
-static GPtrArray *
-qemuDomainCollectPCIInfos(const virDomainDef *def)
-{
-    GPtrArray *list = g_ptr_array_new();
-    size_t i;
-
-    for (i = 0; i < def->nets->len; i++)
-        qemuCollectPCI(list, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
-    for (i = 0; i < def->disks->len; i++)
-        qemuCollectPCI(list, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
-    for (i = 0; i < def->hostdevs->len; i++)
-        qemuCollectPCI(list, &((virDomainHostdevDef *) g_ptr_array_index(def->hostdevs, i))->info);
-    for (i = 0; i < def->controllers->len; i++)
-        qemuCollectPCI(list, &((virDomainControllerDef *) g_ptr_array_index(def->controllers, i))->info);
-    for (i = 0; i < def->videos->len; i++)
-        qemuCollectPCI(list, &((virDomainVideoDef *) g_ptr_array_index(def->videos, i))->info);
-    for (i = 0; i < def->rngs->len; i++)
-        qemuCollectPCI(list, &((virDomainRNGDef *) g_ptr_array_index(def->rngs, i))->info);
-    for (i = 0; i < def->watchdogs->len; i++)
-        qemuCollectPCI(list, &((virDomainWatchdogDef *) g_ptr_array_index(def->watchdogs, i))->info);
-    if (def->memballoon)
-        qemuCollectPCI(list, &def->memballoon->info);
-    return list;
-}
-
 static gboolean
 qemuDomainValidatePCIAddresses(const virDomainDef *def, GError **errp)
 {
-    g_autoptr(GPtrArray) list = qemuDomainCollectPCIInfos(def);
+    g_autoptr(GPtrArray) all = virDomainDefCollectDeviceInfos(def);
+    g_autoptr(GPtrArray) list = g_ptr_array_new();
     size_t i, j;
 
+    for (i = 0; i < all->len; i++) {
+        virDomainDeviceInfo *info = g_ptr_array_index(all, i);
+        if (info->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            g_ptr_array_add(list, info);
+    }
     for (i = 0; i < list->len; i++) {
         virDomainDeviceInfo *a = g_ptr_array_index(list, i);
 
@@ -207,25 +176,8 @@ static gboolean
 qemuDomainValidateAliases(const virDomainDef *def, GError **errp)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GPtrArray) list = g_ptr_array_new();
+    g_autoptr(GPtrArray) list = virDomainDefCollectDeviceInfos(def);
     size_t i;
-
-#define ADD_ALL(arr, type) \
-    for (i = 0; i < (arr)->len; i++) \
-        g_ptr_array_add(list, &((type *) g_ptr_array_index((arr), i))->info)
-    ADD_ALL(def->controllers, virDomainControllerDef);
-    ADD_ALL(def->disks, virDomainDiskDef);
-    ADD_ALL(def->nets, virDomainNetDef);
-    ADD_ALL(def->hostdevs, virDomainHostdevDef);
-    ADD_ALL(def->serials, virDomainChrDef);
-    ADD_ALL(def->channels, virDomainChrDef);
-    ADD_ALL(def->inputs, virDomainInputDef);
-    ADD_ALL(def->videos, virDomainVideoDef);
-    ADD_ALL(def->rngs, virDomainRNGDef);
-    ADD_ALL(def->watchdogs, virDomainWatchdogDef);
-#undef ADD_ALL
-    if (def->memballoon)
-        g_ptr_array_add(list, &def->memballoon->info);
 
     for (i = 0; i < list->len; i++) {
         virDomainDeviceInfo *info = g_ptr_array_index(list, i);
@@ -354,19 +306,8 @@ qemuDomainValidateOtherAddresses(const virDomainDef *def, GError **errp)
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
                                                         g_str_equal, g_free,
                                                         g_free);
-    g_autoptr(GPtrArray) list = g_ptr_array_new();
+    g_autoptr(GPtrArray) list = virDomainDefCollectDeviceInfos(def);
     size_t i;
-
-    for (i = 0; i < def->nets->len; i++)
-        g_ptr_array_add(list, &((virDomainNetDef *) g_ptr_array_index(def->nets, i))->info);
-    for (i = 0; i < def->controllers->len; i++)
-        g_ptr_array_add(list, &((virDomainControllerDef *) g_ptr_array_index(def->controllers, i))->info);
-    for (i = 0; i < def->serials->len; i++)
-        g_ptr_array_add(list, &((virDomainChrDef *) g_ptr_array_index(def->serials, i))->info);
-    for (i = 0; i < def->inputs->len; i++)
-        g_ptr_array_add(list, &((virDomainInputDef *) g_ptr_array_index(def->inputs, i))->info);
-    for (i = 0; i < def->disks->len; i++)
-        g_ptr_array_add(list, &((virDomainDiskDef *) g_ptr_array_index(def->disks, i))->info);
 
     for (i = 0; i < list->len; i++) {
         virDomainDeviceInfo *info = g_ptr_array_index(list, i);
