@@ -18,3 +18,11 @@ void tcevirtPrintError(const GError *err);
 void tcevirtPrintWarnings(GPtrArray *warnings);
 const tcevirtVerb *tcevirtFindVerb(const char *name);
 int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* STATEDIR for persistent state: $TCEVIRT_STATE_DIR or the built-in one */
+const char *tcevirtStateDir(void);
+
+int tcevirtCmdNodedevDetach(int argc, char **argv);
+int tcevirtCmdNodedevReattach(int argc, char **argv);
+extern const char tcevirtNodedevDetachHelp[];
+extern const char tcevirtNodedevReattachHelp[];

@@ -5,7 +5,9 @@
  *   OP     fnmatch(3) pattern matched against an operation name such as
  *          "unbind:0000:01:00.0", "unbind:*", "open:/sys/kernel/iommu_groups*"
  *          or (later stages) "ioctl:VFIO_SET_IOMMU"
- *   ERRNO  symbolic (EBUSY) or numeric errno the operation fails with
+ *   ERRNO  symbolic (EBUSY) or numeric errno the operation fails with,
+ *          or KILL: the process performing the operation is SIGKILLed
+ *          before the operation takes effect (crash tests)
  *   COUNT  how many times it fails; absent means always
  *
  * Faults come from $TCEMODEL_FAULTS (entries separated by ';' or newline;
@@ -20,6 +22,7 @@
 #include "tcemodel.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +80,9 @@ tcemodelFaultParse(const char *line, tcemodelFault *fault, char **err)
         return -1;
     }
 
-    if ((fault->err = tcemodelErrnoParse(w[1])) < 0) {
+    if (g_str_equal(w[1], "KILL")) {
+        fault->err = TCEMODEL_FAULT_KILL;
+    } else if ((fault->err = tcemodelErrnoParse(w[1])) < 0) {
         *err = g_strdup_printf("unknown errno '%s'", w[1]);
         return -1;
     }
@@ -204,9 +209,11 @@ tcemodelFaultCheck(const char *root, const char *op)
 {
     int ret;
 
-    if ((ret = tcemodelFaultCheckEnv(op)) < 0)
-        return ret;
-    return tcemodelFaultCheckFile(root, op);
+    if ((ret = tcemodelFaultCheckEnv(op)) == 0)
+        ret = tcemodelFaultCheckFile(root, op);
+    if (ret == -TCEMODEL_FAULT_KILL)
+        kill(getpid(), SIGKILL);
+    return ret;
 }
 
 

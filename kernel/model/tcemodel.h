@@ -20,6 +20,9 @@
 
 #pragma once
 
+/* fault action: SIGKILL the process performing the operation */
+#define TCEMODEL_FAULT_KILL 0x10000
+
 #include <glib.h>
 #include <stdbool.h>
 #include <sys/types.h>

@@ -1,0 +1,91 @@
+/*
+ * virfile.c: atomic state files and locks
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virfile.h"
+#include "virerror.h"
+
+gboolean
+virFileMakeDirs(const char *path, GError **errp)
+{
+    if (g_mkdir_with_parents(path, 0700) < 0) {
+        virReportSystemError(errp, errno, "cannot create directory %s", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+virFileWriteAtomic(const char *path, const char *data, GError **errp)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", path, (int) getpid());
+    size_t len = strlen(data);
+    size_t done = 0;
+    int fd;
+    int dfd;
+
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errp, errno, "cannot create %s", tmp);
+        return FALSE;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            virReportSystemError(errp, errno, "cannot write %s", tmp);
+            goto error;
+        }
+        done += n;
+    }
+    if (fsync(fd) < 0) {
+        virReportSystemError(errp, errno, "cannot flush %s", tmp);
+        goto error;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        virReportSystemError(errp, errno, "cannot rename %s to %s", tmp, path);
+        goto error;
+    }
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return TRUE;
+
+ error:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return FALSE;
+}
+
+int
+virFileLockExclusive(const char *path, GError **errp)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        virReportSystemError(errp, errno, "cannot open lock file %s", path);
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno == EINTR)
+            continue;
+        virReportSystemError(errp, errno, "cannot lock %s", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}

@@ -1,0 +1,17 @@
+/*
+ * virfile.h: atomic state files and locks
+ */
+#pragma once
+
+#include <glib.h>
+
+/* Writes @data to @path atomically: temporary file in the same directory,
+ * fsync, rename over @path, fsync of the directory */
+gboolean virFileWriteAtomic(const char *path, const char *data,
+                            GError **errp);
+
+/* Blocks until it holds an exclusive flock on @path (created 0600); returns
+ * the fd to close to unlock, -1 with @errp set on error */
+int virFileLockExclusive(const char *path, GError **errp);
+
+gboolean virFileMakeDirs(const char *path, GError **errp);

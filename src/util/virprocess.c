@@ -1,0 +1,36 @@
+/*
+ * virprocess.c: processes
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "virprocess.h"
+
+guint64
+virProcessGetStartTime(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int) pid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *rest;
+
+    if (pid <= 0 || !g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    /* the command name (field 2) may contain spaces: skip past its ')' */
+    if (!(rest = strrchr(text, ')')))
+        return 0;
+    fields = g_strsplit(rest + 2, " ", 0);
+    /* fields[0] is field 3 (state): the start time is field 22 */
+    if (g_strv_length(fields) < 20)
+        return 0;
+    return g_ascii_strtoull(fields[19], NULL, 10);
+}
+
+gboolean
+virProcessIsAlive(pid_t pid, guint64 startTime)
+{
+    guint64 now = virProcessGetStartTime(pid);
+
+    return now != 0 && now == startTime;
+}

@@ -1,0 +1,15 @@
+/*
+ * virprocess.h: processes
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+/* Start time of @pid (clock ticks since boot, /proc/PID/stat field 22),
+ * 0 if the process does not exist.  With the pid it names one process
+ * even after the pid is reused. */
+guint64 virProcessGetStartTime(pid_t pid);
+
+/* TRUE if @pid is alive and started at @startTime */
+gboolean virProcessIsAlive(pid_t pid, guint64 startTime);
