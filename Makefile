@@ -59,11 +59,12 @@ fuzz:
 	    -artifact_prefix=fuzz/artifacts/ -dict=fuzz/domain.dict \
 	    $(FUZZ_BUILD)/corpus fuzz/corpus
 
-# The kernel contract suite on Debian's real ppc64le kernel in an emulated
-# POWER9 (kernel/lab); ends with "N passed, N failed, N skipped".
+# The kernel contract suite, then tcevirt itself (cross-built for ppc64le),
+# on Debian's real ppc64le kernel in an emulated POWER9 (kernel/lab); ends
+# with "N passed, N failed, N skipped".
 lab:
 	@scripts/install-deps.sh lab
-	@kernel/lab/lab.sh contract $(abspath $(BUILD))
+	@kernel/lab/lab.sh all $(abspath $(BUILD))
 
 bench: build
 	scripts/bench.sh $(BUILD)

@@ -17,7 +17,7 @@ case $job in
     check|demo) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
     lab) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod xz-utils
-                cpio) ;;
+                cpio mmdebstrap) ;;
     *) echo "usage: $0 check|demo|fuzz|lab" >&2; exit 2 ;;
 esac
 

@@ -215,6 +215,10 @@ const tcevirtVerb tcevirtVerbs[] = {
       "check (and normalize) a domain XML file", validateHelp },
     { "domxml-to-native", tcevirtCmdDomxmlToNative,
       "print the QEMU command line of a domain XML file", toNativeHelp },
+    { "nodedev-detach", tcevirtCmdNodedevDetach,
+      "give a host PCI device to vfio-pci", tcevirtNodedevDetachHelp },
+    { "nodedev-reattach", tcevirtCmdNodedevReattach,
+      "give a host PCI device back to its driver", tcevirtNodedevReattachHelp },
     { "help", tcevirtCmdHelp, "show the manual page of a verb", helpHelp },
     { NULL, NULL, NULL, NULL },
 };

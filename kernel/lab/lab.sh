@@ -3,8 +3,12 @@
 # (qemu-system-ppc64 -M powernv9) with emulated PCI devices behind PHBs,
 # so /dev/vfio/N groups, the sPAPR TCE v2 IOMMU and kvm-hv are real.
 #
+#   kernel/lab/lab.sh all [BUILD]        contract, then tcevirt (make lab)
 #   kernel/lab/lab.sh contract [BUILD]   run the kernel contract suite
-#   kernel/lab/lab.sh payload DIR        run DIR/run.sh inside (9p share)
+#   kernel/lab/lab.sh tcevirt [BUILD]    run tcevirt (cross-built for
+#                                        ppc64le) against the real kernel:
+#                                        kernel/lab/tcevirt-checks.sh
+#   kernel/lab/lab.sh payload BUILD DIR  run DIR/run.sh inside (9p share)
 #   kernel/lab/lab.sh shell              interactive busybox shell
 #
 # Downloads (apt, versions resolved now) are cached in
@@ -16,6 +20,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 mode=${1:-contract}
 build=${2:-$top/build}
+if [ "$mode" = all ]; then
+    # every suite, one boot each; the last line adds them up
+    rc=0
+    for m in contract tcevirt; do
+        "$0" "$m" "$build" || rc=1
+    done
+    cat "${LAB_OUT:-$build/lab}"/summary-contract "${LAB_OUT:-$build/lab}"/summary-tcevirt 2>/dev/null |
+        awk '{p += $1; f += $3; s += $5}
+             END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
+    exit $rc
+fi
 cache=${TCEVIRT_CACHE:-$HOME/.cache/tcevirt}/lab
 out=${LAB_OUT:-$build/lab}
 flavour=${LAB_FLAVOUR:-powerpc64le-64k}
@@ -101,6 +116,17 @@ case $mode in
         ;;
     shell) append="$append labshell=1" ;;
     contract) ;;
+    tcevirt)
+        # Debian's ppc64el tree is the root tcevirt runs from (over 9p)
+        root=$("$here/rootfs.sh" "$cache")
+        tcevirt=$("$here/cross.sh" "$root" "$out/build-ppc64le")
+        mkdir -p "$root/opt/tcevirt" "$root/dev" "$root/proc" "$root/sys" \
+            "$root/tmp" "$root/run"
+        cp "$tcevirt" "$root/opt/tcevirt/tcevirt"
+        cp "$here/tcevirt-checks.sh" "$root/opt/tcevirt/checks.sh"
+        share=(-fsdev "local,id=fs0,path=$root,security_model=none,readonly=on"
+               -device virtio-9p-pci,fsdev=fs0,mount_tag=lab,bus=pcie.3,addr=0x0)
+        ;;
     *) log "unknown mode $mode"; exit 2 ;;
 esac
 console="$out/console-$mode.log"
@@ -123,9 +149,11 @@ log "qemu exited with $rc after $(( $(date +%s) - start )) s"
 
 # ---- results -------------------------------------------------------------
 tr -d '\r' < "$console" > "$console.txt"
-if [ "$mode" = contract ]; then
+if [ "$mode" = contract ] || [ "$mode" = tcevirt ]; then
     pass=0 fail=0 skip=0
-    for t in pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test; do
+    suites="pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test"
+    [ "$mode" = tcevirt ] && suites=tcevirt_checks
+    for t in $suites; do
         sed -n "s/^TAP:$t: //p" "$console.txt" > "$out/$t.tap"
         if ! grep -q '^# Totals' "$out/$t.tap"; then
             log "$t produced no complete TAP output"
@@ -138,7 +166,7 @@ if [ "$mode" = contract ]; then
         grep -E '^(not ok|# )' "$out/$t.tap" | sed "s/^/  $t: /" >&2 || true
     done
     sed -n 's/^LABINFO: //p' "$console.txt" >&2
-    echo "$pass passed, $fail failed, $skip skipped" | tee "$out/summary"
+    echo "$pass passed, $fail failed, $skip skipped" | tee "$out/summary-$mode"
     [ "$fail" -eq 0 ]
 else
     sed -n 's/^LABINFO: //p' "$console.txt"

@@ -1,0 +1,22 @@
+#!/bin/bash
+# rootfs.sh CACHE: a Debian ppc64el tree (extracted, no maintainer scripts)
+# with QEMU 10 and the libraries tcevirt links against; used as the sysroot
+# for cross-building tcevirt and, over 9p, as the root tcevirt and QEMU run
+# from inside the lab's POWER9.  Cached; prints its path.
+set -euo pipefail
+cache=$1
+pkgs="qemu-system-ppc/bookworm-backports,qemu-system-data/bookworm-backports"
+pkgs="$pkgs,qemu-system-common/bookworm-backports,libglib2.0-dev,libxml2-dev"
+pkgs="$pkgs,libjson-glib-dev,libseccomp-dev,busybox"
+stamp=$(echo "$pkgs" | md5sum | cut -c1-8)
+root="$cache/rootfs-ppc64el-$stamp"
+if [ ! -f "$root/.complete" ]; then
+    rm -rf "$root"
+    echo "lab: building the ppc64el tree $root (mmdebstrap, ~20 s)" >&2
+    mmdebstrap --quiet --variant=extract --arch=ppc64el --include="$pkgs" \
+        bookworm "$root" \
+        "deb http://deb.debian.org/debian bookworm main" \
+        "deb http://deb.debian.org/debian bookworm-backports main" >&2
+    touch "$root/.complete"
+fi
+echo "$root"
