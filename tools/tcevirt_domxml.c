@@ -210,6 +210,7 @@ tcevirtCmdHelp(int argc, char **argv)
     return 0;
 }
 
+
 const tcevirtVerb tcevirtVerbs[] = {
     { "validate", tcevirtCmdValidate,
       "check (and normalize) a domain XML file", validateHelp },
@@ -219,6 +220,21 @@ const tcevirtVerb tcevirtVerbs[] = {
       "give a host PCI device to vfio-pci", tcevirtNodedevDetachHelp },
     { "nodedev-reattach", tcevirtCmdNodedevReattach,
       "give a host PCI device back to its driver", tcevirtNodedevReattachHelp },
+    { "nodedev-list", tcevirtCmdNodedevList,
+      "list the host's PCI devices (--details: groups, drivers, claims)",
+      tcevirtNodedevListHelp },
+    { "nodedev-dumpxml", tcevirtCmdNodedevDumpXML,
+      "print a PCI device as libvirt node device XML",
+      tcevirtNodedevDumpXMLHelp },
+    { "nodedev-preflight", tcevirtCmdNodedevPreflight,
+      "try a device's IOMMU group in a scratch VFIO container",
+      tcevirtNodedevPreflightHelp },
+    { "host-validate", tcevirtCmdHostValidate,
+      "check the host can run pseries guests with VFIO devices",
+      tcevirtHostValidateHelp },
+    { "memlock", tcevirtCmdMemlock,
+      "show the locked-memory limit a domain needs, item by item",
+      tcevirtMemlockHelp },
     { "help", tcevirtCmdHelp, "show the manual page of a verb", helpHelp },
     { NULL, NULL, NULL, NULL },
 };

@@ -33,11 +33,29 @@ echo "# $($t --version) on $(uname -r) $(uname -m)"
 
 lone=0000:01:00.0 pair0=0001:01:00.0 pair1=0001:01:00.1
 
+run $t host-validate
+[ $rc = 0 ] && grep -q "in-kernel TCE acceleration: available" /tmp/out
+ok host-validate/passes-with-tce-acceleration $? "exit $rc"
+
+run $t nodedev-list --details
+grep -q "pci_0000_01_00_0 .*e1000e" /tmp/out &&
+    grep -q "pci_0001_01_00_1 .*e1000e" /tmp/out
+ok nodedev-list/shows-the-real-devices $?
+
+run $t nodedev-dumpxml pci_0001_01_00_0
+grep -q "<iommuGroup number='$(group $pair0)'>" /tmp/out &&
+    grep -q "function='0x1'" /tmp/out
+ok nodedev-dumpxml/iommu-group-with-both-functions $?
+
 run $t nodedev-detach pci_0000_01_00_0
 [ $rc = 0 ] && [ "$(drv $lone)" = vfio-pci ]
 ok nodedev-detach/moves-to-vfio-pci $? "driver $(drv $lone)"
 [ -e /dev/vfio/$(group $lone) ]
 ok nodedev-detach/group-node-appears $?
+run $t nodedev-preflight pci_0000_01_00_0
+[ $rc = 0 ] && grep -q "^DDW: .*windows" /tmp/out && grep -q "sPAPR TCE v2" /tmp/out
+ok nodedev-preflight/real-ddw-info $?
+
 run $t nodedev-reattach pci_0000_01_00_0
 [ $rc = 0 ] && [ "$(drv $lone)" = e1000e ]
 ok nodedev-reattach/back-on-e1000e $? "driver $(drv $lone)"
