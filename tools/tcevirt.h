@@ -19,6 +19,9 @@ void tcevirtPrintWarnings(GPtrArray *warnings);
 const tcevirtVerb *tcevirtFindVerb(const char *name);
 int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* The contents of FILE ('-': standard input; *@file becomes "(stdin)") */
+char *tcevirtReadXML(const char **file, gsize *len, GError **errp);
+
 /* STATEDIR for persistent state: $TCEVIRT_STATE_DIR or the built-in one */
 const char *tcevirtStateDir(void);
 
@@ -30,6 +33,18 @@ int tcevirtCmdNodedevDumpXML(int argc, char **argv);
 int tcevirtCmdNodedevPreflight(int argc, char **argv);
 int tcevirtCmdHostValidate(int argc, char **argv);
 int tcevirtCmdMemlock(int argc, char **argv);
+int tcevirtCmdDefine(int argc, char **argv);
+int tcevirtCmdStart(int argc, char **argv);
+int tcevirtCmdDestroy(int argc, char **argv);
+int tcevirtCmdShutdown(int argc, char **argv);
+int tcevirtCmdSuspend(int argc, char **argv);
+int tcevirtCmdResume(int argc, char **argv);
+
+int tcevirtCmdUndefine(int argc, char **argv);
+int tcevirtCmdDumpXML(int argc, char **argv);
+int tcevirtCmdList(int argc, char **argv);
+int tcevirtCmdDominfo(int argc, char **argv);
+int tcevirtCmdDomstate(int argc, char **argv);
 extern const char tcevirtNodedevDetachHelp[];
 extern const char tcevirtNodedevReattachHelp[];
 extern const char tcevirtNodedevListHelp[];
@@ -37,3 +52,15 @@ extern const char tcevirtNodedevDumpXMLHelp[];
 extern const char tcevirtNodedevPreflightHelp[];
 extern const char tcevirtHostValidateHelp[];
 extern const char tcevirtMemlockHelp[];
+extern const char tcevirtDefineHelp[];
+extern const char tcevirtStartHelp[];
+extern const char tcevirtDestroyHelp[];
+extern const char tcevirtShutdownHelp[];
+extern const char tcevirtSuspendHelp[];
+extern const char tcevirtResumeHelp[];
+
+extern const char tcevirtUndefineHelp[];
+extern const char tcevirtDumpXMLHelp[];
+extern const char tcevirtListHelp[];
+extern const char tcevirtDominfoHelp[];
+extern const char tcevirtDomstateHelp[];

@@ -45,16 +45,13 @@ tcevirtXMLArgs(const char *verb, int argc, char **argv, gboolean allowDump,
     return file;
 }
 
-static virDomainDef *
-tcevirtLoadDomain(const char *file, GError **errp)
+char *
+tcevirtReadXML(const char **file, gsize *len, GError **errp)
 {
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *xml = NULL;
     g_autoptr(GError) lerr = NULL;
-    virDomainDef *def;
-    gsize len;
+    char *xml = NULL;
 
-    if (g_str_equal(file, "-")) {
+    if (g_str_equal(*file, "-")) {
         GString *buf = g_string_new(NULL);
         char chunk[65536];
         size_t n;
@@ -64,14 +61,28 @@ tcevirtLoadDomain(const char *file, GError **errp)
             if (buf->len > VIR_XML_MAX_SIZE)
                 break;
         }
-        len = buf->len;
-        xml = g_string_free(buf, FALSE);
-        file = "(stdin)";
-    } else if (!g_file_get_contents(file, &xml, &len, &lerr)) {
+        *len = buf->len;
+        *file = "(stdin)";
+        return g_string_free(buf, FALSE);
+    }
+    if (!g_file_get_contents(*file, &xml, len, &lerr)) {
         virReportError(errp, VIR_ERR_OPEN_FAILED,
                        "cannot read domain XML: %s", lerr->message);
         return NULL;
     }
+    return xml;
+}
+
+static virDomainDef *
+tcevirtLoadDomain(const char *file, GError **errp)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *xml = NULL;
+    virDomainDef *def;
+    gsize len;
+
+    if (!(xml = tcevirtReadXML(&file, &len, errp)))
+        return NULL;
     def = qemuDomainDefParseAndNormalize(xml, len, file, warnings, errp);
     tcevirtPrintWarnings(warnings);
     return def;
@@ -216,6 +227,23 @@ const tcevirtVerb tcevirtVerbs[] = {
       "check (and normalize) a domain XML file", validateHelp },
     { "domxml-to-native", tcevirtCmdDomxmlToNative,
       "print the QEMU command line of a domain XML file", toNativeHelp },
+    { "define", tcevirtCmdDefine,
+      "define or redefine a domain from an XML file", tcevirtDefineHelp },
+    { "undefine", tcevirtCmdUndefine,
+      "remove a domain's stored definition", tcevirtUndefineHelp },
+    { "start", tcevirtCmdStart, "start a defined domain", tcevirtStartHelp },
+    { "shutdown", tcevirtCmdShutdown, "ask the guest to power off",
+      tcevirtShutdownHelp },
+    { "destroy", tcevirtCmdDestroy, "stop a domain at once", tcevirtDestroyHelp },
+    { "suspend", tcevirtCmdSuspend, "stop a running guest's CPUs",
+      tcevirtSuspendHelp },
+    { "resume", tcevirtCmdResume, "let a suspended guest run", tcevirtResumeHelp },
+    { "dumpxml", tcevirtCmdDumpXML, "print a domain's XML", tcevirtDumpXMLHelp },
+    { "list", tcevirtCmdList, "list domains", tcevirtListHelp },
+    { "dominfo", tcevirtCmdDominfo, "show a domain's basic information",
+      tcevirtDominfoHelp },
+    { "domstate", tcevirtCmdDomstate, "show a domain's state",
+      tcevirtDomstateHelp },
     { "nodedev-detach", tcevirtCmdNodedevDetach,
       "give a host PCI device to vfio-pci", tcevirtNodedevDetachHelp },
     { "nodedev-reattach", tcevirtCmdNodedevReattach,

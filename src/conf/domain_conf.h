@@ -572,6 +572,7 @@ struct _virDomainDef {
     int virtType;                   /* virDomainVirtType */
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
+    gboolean uuidGenerated;         /* the XML had no <uuid> */
     char *title;
     char *description;
     char *metadata;                 /* serialized <metadata>, verbatim */

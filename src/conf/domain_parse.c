@@ -901,8 +901,10 @@ virDomainDefParseNode(xmlNodePtr root, virDomainDef *def, GError **errp)
     }
     if (!virXMLChild(root, "vcpu"))
         def->maxvcpus = def->vcpus = 1;
-    if (!hasUUID)
+    if (!hasUUID) {
         virUUIDGenerate(def->uuid);
+        def->uuidGenerated = TRUE;
+    }
     return TRUE;
 }
 

@@ -3,7 +3,9 @@
  */
 #include <config.h>
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "virprocess.h"
 
@@ -33,4 +35,13 @@ virProcessIsAlive(pid_t pid, guint64 startTime)
     guint64 now = virProcessGetStartTime(pid);
 
     return now != 0 && now == startTime;
+}
+
+void
+virProcessCrashPoint(const char *point)
+{
+    const char *at = g_getenv("TCEVIRT_TEST_CRASH_AT");
+
+    if (at && g_str_equal(at, point))
+        kill(getpid(), SIGKILL);
 }

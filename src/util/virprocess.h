@@ -13,3 +13,8 @@ guint64 virProcessGetStartTime(pid_t pid);
 
 /* TRUE if @pid is alive and started at @startTime */
 gboolean virProcessIsAlive(pid_t pid, guint64 startTime);
+
+/* Test hook: SIGKILLs the calling process when $TCEVIRT_TEST_CRASH_AT
+ * names @point, so tests can kill the supervisor at each step of start
+ * and teardown and check that the next command restores the host */
+void virProcessCrashPoint(const char *point);

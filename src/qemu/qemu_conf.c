@@ -1,0 +1,141 @@
+/*
+ * qemu_conf.c: where tcevirt keeps its state and how it runs QEMU
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qemu_conf.h"
+#include "virenum.h"
+#include "virerror.h"
+
+VIR_ENUM_IMPL(qemuFDHandoff, QEMU_FD_HANDOFF_LAST, "auto", "seccomp", "dac");
+
+void
+qemuDriverConfigFree(qemuDriverConfig *cfg)
+{
+    if (!cfg)
+        return;
+    g_free(cfg->stateDir);
+    g_free(cfg->runDir);
+    g_free(cfg->qemuRunDir);
+    g_free(cfg->logDir);
+    g_free(cfg->user);
+    g_free(cfg);
+}
+
+static const char *
+qemuConfEnv(const char *name, const char *fallback)
+{
+    const char *val = g_getenv(name);
+
+    return val && *val ? val : fallback;
+}
+
+static gboolean
+qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
+                         gboolean mustExist, GError **errp)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) lerr = NULL;
+    g_auto(GStrv) keys = NULL;
+    size_t i;
+
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &lerr)) {
+        if (!mustExist && g_error_matches(lerr, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            return TRUE;
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "cannot read the configuration file %s: %s", path,
+                       lerr->message);
+        return FALSE;
+    }
+    keys = g_key_file_get_keys(kf, "qemu", NULL, NULL);
+    for (i = 0; keys && keys[i]; i++) {
+        g_autofree char *val = g_key_file_get_string(kf, "qemu", keys[i], NULL);
+        guint64 num = 0;
+
+        if (g_str_equal(keys[i], "user")) {
+            g_free(cfg->user);
+            cfg->user = g_steal_pointer(&val);
+        } else if (g_str_equal(keys[i], "fd_handoff")) {
+            if ((cfg->fdHandoff = qemuFDHandoffTypeFromString(val)) < 0) {
+                virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "%s: fd_handoff='%s' is not one of auto, "
+                               "seccomp, dac", path, val);
+                return FALSE;
+            }
+        } else if (g_str_equal(keys[i], "start_timeout") ||
+                   g_str_equal(keys[i], "shutdown_timeout")) {
+            if (!g_ascii_string_to_unsigned(val, 10, 1, 3600, &num, NULL)) {
+                virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "%s: %s='%s' must be a number of seconds "
+                               "from 1 to 3600", path, keys[i], val);
+                return FALSE;
+            }
+            if (keys[i][1] == 't')
+                cfg->startTimeout = num;
+            else
+                cfg->shutdownTimeout = num;
+        } else {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "%s: unknown key '%s' in [qemu] (known: user, "
+                           "fd_handoff, start_timeout, shutdown_timeout)",
+                           path, keys[i]);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+qemuDriverConfig *
+qemuDriverConfigNew(GError **errp)
+{
+    g_autoptr(qemuDriverConfig) cfg = g_new0(qemuDriverConfig, 1);
+    const char *conf = g_getenv("TCEVIRT_CONF");
+
+    cfg->stateDir = g_strdup(qemuConfEnv("TCEVIRT_STATE_DIR", TCEVIRT_STATEDIR));
+    cfg->runDir = g_strdup(qemuConfEnv("TCEVIRT_RUN_DIR",
+                                       TCEVIRT_RUNSTATEDIR "/tcevirt"));
+    cfg->qemuRunDir = g_build_filename(cfg->runDir, "qemu", NULL);
+    cfg->logDir = g_build_filename(cfg->stateDir, "log", NULL);
+    cfg->user = g_strdup(QEMU_DEFAULT_USER);
+    cfg->startTimeout = 30;
+    cfg->shutdownTimeout = 120;
+    if (!qemuDriverConfigLoadFile(cfg, conf && *conf ? conf : QEMU_CONF_FILE,
+                                  conf && *conf, errp))
+        return NULL;
+    if (g_getenv("TCEVIRT_QEMU_USER")) {
+        g_free(cfg->user);
+        cfg->user = g_strdup(g_getenv("TCEVIRT_QEMU_USER"));
+    }
+    cfg->uid = getuid();
+    cfg->gid = getgid();
+    return g_steal_pointer(&cfg);
+}
+
+gboolean
+qemuDriverConfigResolveUser(qemuDriverConfig *cfg, GError **errp)
+{
+    struct passwd pwbuf;
+    struct passwd *pw = NULL;
+    char buf[4096];
+    int rc;
+
+    if (!*cfg->user)
+        return TRUE;
+    if ((rc = getpwnam_r(cfg->user, &pwbuf, buf, sizeof(buf), &pw)) != 0 || !pw) {
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "the QEMU user '%s' does not exist%s%s; create it with "
+                       "'useradd --system --no-create-home --shell "
+                       "/usr/sbin/nologin %s' or set user= in [qemu] of %s",
+                       cfg->user, rc ? ": " : "", rc ? g_strerror(rc) : "",
+                       cfg->user, QEMU_CONF_FILE);
+        return FALSE;
+    }
+    cfg->uid = pw->pw_uid;
+    cfg->gid = pw->pw_gid;
+    return TRUE;
+}

@@ -1,0 +1,46 @@
+/*
+ * qemu_conf.h: where tcevirt keeps its state and how it runs QEMU
+ *
+ * Built-in defaults, then /etc/tcevirt/qemu.conf (a key file, group
+ * [qemu]), then the environment for tests and relocated installs:
+ *   TCEVIRT_CONF        another configuration file
+ *   TCEVIRT_STATE_DIR   persistent state (definitions, claims, logs)
+ *   TCEVIRT_RUN_DIR     runtime state (status, sockets)
+ *   TCEVIRT_QEMU_USER   the user QEMU runs as
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "virenum.h"
+
+typedef enum {
+    QEMU_FD_HANDOFF_AUTO = 0,       /* seccomp where the kernel has ADDFD, else DAC */
+    QEMU_FD_HANDOFF_SECCOMP,
+    QEMU_FD_HANDOFF_DAC,
+    QEMU_FD_HANDOFF_LAST,
+} qemuFDHandoff;
+
+typedef struct {
+    char *stateDir;                 /* STATEDIR */
+    char *runDir;                   /* RUNSTATEDIR/tcevirt */
+    char *qemuRunDir;               /* runDir/qemu: per-domain sockets */
+    char *logDir;                   /* STATEDIR/log */
+    char *user;                     /* QEMU's user; "" = tcevirt's own */
+    uid_t uid;
+    gid_t gid;
+    int fdHandoff;                  /* qemuFDHandoff */
+    unsigned int startTimeout;      /* seconds until QMP answers */
+    unsigned int shutdownTimeout;   /* seconds: shutdown --timeout default */
+} qemuDriverConfig;
+
+#define QEMU_DEFAULT_USER "tcevirt-qemu"
+#define QEMU_CONF_FILE "/etc/tcevirt/qemu.conf"
+
+qemuDriverConfig *qemuDriverConfigNew(GError **errp);
+void qemuDriverConfigFree(qemuDriverConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDriverConfig, qemuDriverConfigFree);
+/* Resolves cfg->user to uid/gid (checked at start, not at every command) */
+gboolean qemuDriverConfigResolveUser(qemuDriverConfig *cfg, GError **errp);
+VIR_ENUM_DECL(qemuFDHandoff);

@@ -1,0 +1,212 @@
+/*
+ * qemu_status.c: runtime state of a running domain
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "qemu_status.h"
+#include "virerror.h"
+#include "virfile.h"
+
+VIR_ENUM_IMPL(qemuDomainState, QEMU_STATE_LAST,
+              "shut off", "starting", "running", "paused", "in shutdown",
+              "stopping");
+
+static void
+qemuStatusOwnerFree(qemuStatusOwner *own)
+{
+    g_free(own->path);
+    g_free(own);
+}
+
+qemuDomainStatus *
+qemuDomainStatusNew(void)
+{
+    qemuDomainStatus *st = g_new0(qemuDomainStatus, 1);
+
+    st->owners = g_ptr_array_new_with_free_func((GDestroyNotify) qemuStatusOwnerFree);
+    return st;
+}
+
+void
+qemuDomainStatusFree(qemuDomainStatus *st)
+{
+    if (!st)
+        return;
+    g_free(st->name);
+    g_free(st->uuid);
+    g_free(st->reason);
+    g_free(st->defXML);
+    g_free(st->handoff);
+    g_ptr_array_unref(st->owners);
+    g_free(st);
+}
+
+char *
+qemuDomainStatusPath(const qemuDriverConfig *cfg, const char *name,
+                     const char *suffix)
+{
+    g_autofree char *file = g_strdup_printf("%s.%s", name, suffix);
+
+    return g_build_filename(cfg->qemuRunDir, file, NULL);
+}
+
+gboolean
+qemuDomainStatusSave(const qemuDriverConfig *cfg, const qemuDomainStatus *st,
+                     GError **errp)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *path = qemuDomainStatusPath(cfg, st->name, "status");
+    g_autofree char *text = NULL;
+    size_t i;
+
+    if (!virFileMakeDirs(cfg->qemuRunDir, errp))
+        return FALSE;
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, st->name);
+    json_builder_set_member_name(b, "uuid");
+    json_builder_add_string_value(b, st->uuid);
+    json_builder_set_member_name(b, "state");
+    json_builder_add_string_value(b, qemuDomainStateTypeToString(st->state));
+    json_builder_set_member_name(b, "reason");
+    json_builder_add_string_value(b, st->reason ? st->reason : "");
+    json_builder_set_member_name(b, "supervisor-pid");
+    json_builder_add_int_value(b, st->supervisorPid);
+    json_builder_set_member_name(b, "supervisor-start");
+    json_builder_add_int_value(b, st->supervisorStart);
+    json_builder_set_member_name(b, "qemu-pid");
+    json_builder_add_int_value(b, st->qemuPid);
+    json_builder_set_member_name(b, "qemu-start");
+    json_builder_add_int_value(b, st->qemuStart);
+    json_builder_set_member_name(b, "started-at");
+    json_builder_add_int_value(b, st->startedAt);
+    json_builder_set_member_name(b, "handoff");
+    json_builder_add_string_value(b, st->handoff ? st->handoff : "");
+    json_builder_set_member_name(b, "owners");
+    json_builder_begin_array(b);
+    for (i = 0; i < st->owners->len; i++) {
+        qemuStatusOwner *own = g_ptr_array_index(st->owners, i);
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "path");
+        json_builder_add_string_value(b, own->path);
+        json_builder_set_member_name(b, "uid");
+        json_builder_add_int_value(b, own->uid);
+        json_builder_set_member_name(b, "gid");
+        json_builder_add_int_value(b, own->gid);
+        json_builder_set_member_name(b, "mode");
+        json_builder_add_int_value(b, own->mode);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "definition");
+    json_builder_add_string_value(b, st->defXML ? st->defXML : "");
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    text = json_generator_to_data(gen, NULL);
+    return virFileWriteAtomic(path, text, errp);
+}
+
+qemuDomainStatus *
+qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
+                     GError **errp)
+{
+    g_autofree char *path = qemuDomainStatusPath(cfg, name, "status");
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(qemuDomainStatus) st = qemuDomainStatusNew();
+    g_autoptr(GError) lerr = NULL;
+    JsonObject *obj;
+    JsonArray *owners;
+    guint i;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    if (!json_parser_load_from_file(parser, path, &lerr) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+        virReportError(errp, VIR_ERR_READ_FAILED,
+                       "the runtime state %s is unreadable (%s); remove it "
+                       "once no QEMU of domain '%s' runs", path,
+                       lerr ? lerr->message : "not a JSON object", name);
+        return NULL;
+    }
+    obj = json_node_get_object(json_parser_get_root(parser));
+    st->name = g_strdup(json_object_get_string_member_with_default(obj, "name", name));
+    st->uuid = g_strdup(json_object_get_string_member_with_default(obj, "uuid", ""));
+    st->state = qemuDomainStateTypeFromString(
+        json_object_get_string_member_with_default(obj, "state", "running"));
+    if (st->state < 0)
+        st->state = QEMU_STATE_RUNNING;
+    st->reason = g_strdup(json_object_get_string_member_with_default(obj, "reason", ""));
+    st->supervisorPid = json_object_get_int_member_with_default(obj, "supervisor-pid", 0);
+    st->supervisorStart = json_object_get_int_member_with_default(obj, "supervisor-start", 0);
+    st->qemuPid = json_object_get_int_member_with_default(obj, "qemu-pid", 0);
+    st->qemuStart = json_object_get_int_member_with_default(obj, "qemu-start", 0);
+    st->startedAt = json_object_get_int_member_with_default(obj, "started-at", 0);
+    st->handoff = g_strdup(json_object_get_string_member_with_default(obj, "handoff", ""));
+    st->defXML = g_strdup(json_object_get_string_member_with_default(obj, "definition", ""));
+    owners = json_object_has_member(obj, "owners") ?
+        json_object_get_array_member(obj, "owners") : NULL;
+    for (i = 0; owners && i < json_array_get_length(owners); i++) {
+        JsonObject *o = json_array_get_object_element(owners, i);
+        qemuStatusOwner *own;
+
+        if (!o || !json_object_has_member(o, "path"))
+            continue;
+        own = g_new0(qemuStatusOwner, 1);
+        own->path = g_strdup(json_object_get_string_member(o, "path"));
+        own->uid = json_object_get_int_member_with_default(o, "uid", 0);
+        own->gid = json_object_get_int_member_with_default(o, "gid", 0);
+        own->mode = json_object_get_int_member_with_default(o, "mode", 0600);
+        g_ptr_array_add(st->owners, own);
+    }
+    return g_steal_pointer(&st);
+}
+
+gboolean
+qemuDomainStatusSupervised(const qemuDriverConfig *cfg, const char *name)
+{
+    g_autofree char *path = qemuDomainStatusPath(cfg, name, "lock");
+    gboolean held;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return FALSE;
+    held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
+char *
+qemuDomainStatusShutoffReason(const qemuDriverConfig *cfg, const char *name)
+{
+    g_autofree char *path = qemuDomainStatusPath(cfg, name, "shutoff");
+    char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    return g_strstrip(text);
+}
+
+gboolean
+qemuDomainStatusSetShutoff(const qemuDriverConfig *cfg, const char *name,
+                           const char *reason, GError **errp)
+{
+    g_autofree char *path = qemuDomainStatusPath(cfg, name, "shutoff");
+    g_autofree char *text = g_strdup_printf("%s\n", reason);
+
+    if (!virFileMakeDirs(cfg->qemuRunDir, errp))
+        return FALSE;
+    return virFileWriteAtomic(path, text, errp);
+}

@@ -1,0 +1,917 @@
+/*
+ * qemu_supervisor.c: the per-domain supervisor, QEMU's parent
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "qemu_supervisor.h"
+#include "qemu_command.h"
+#include "qemu_monitor.h"
+#include "qemu_status.h"
+#include "qemu_teardown.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virhostdev.h"
+#include "virprocess.h"
+#include "virseccomp.h"
+#include "virvfio.h"
+#include "viruuid.h"
+
+#define QEMU_QUIT_WAIT_MS 3000          /* quit, then SIGTERM */
+#define QEMU_TERM_WAIT_MS 5000          /* SIGTERM, then SIGKILL */
+
+typedef struct {
+    qemuSupervisorParams *p;
+    qemuDomainStatus *st;
+    int lockFd;
+    int logFd;
+    pid_t pid;
+    int pidfd;
+    virSeccompBroker *broker;
+    GThread *brokerThread;
+    gint stopBroker;
+    qemuMonitor *mon;
+    int ctlFd;
+    const char *reason;             /* why QEMU is being stopped */
+    gboolean guestShutdown;
+    int killStage;                  /* 0 none, 1 quit sent, 2 SIGTERM sent, 3 SIGKILL */
+    gint64 killAt;                  /* monotonic µs of the next escalation */
+    gint64 powerdownDeadline;       /* shutdown --timeout, 0 = none */
+} qemuSupervisor;
+
+char *
+qemuSupervisorControlPath(const qemuDriverConfig *cfg, const char *name)
+{
+    return qemuDomainStatusPath(cfg, name, "ctl");
+}
+
+static void G_GNUC_PRINTF(2, 3)
+qemuSupervisorLog(qemuSupervisor *sv, const char *fmt, ...)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format(now, "%F %T");
+    g_autofree char *msg = NULL;
+    g_autofree char *line = NULL;
+    va_list ap;
+
+    if (sv->logFd < 0)
+        return;
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    line = g_strdup_printf("%s.%03d+0000: tcevirt: %s\n", stamp,
+                           g_date_time_get_microsecond(now) / 1000, msg);
+    if (write(sv->logFd, line, strlen(line)) < 0)
+        return;
+}
+
+static void
+qemuSupervisorBrokerLog(const char *line, void *opaque)
+{
+    qemuSupervisorLog(opaque, "%s", line);
+}
+
+static gpointer
+qemuSupervisorBrokerThread(gpointer opaque)
+{
+    qemuSupervisor *sv = opaque;
+    struct pollfd pfd = { .fd = virSeccompBrokerGetFD(sv->broker), .events = POLLIN };
+
+    while (!g_atomic_int_get(&sv->stopBroker)) {
+        g_autoptr(GError) err = NULL;
+        int rc = poll(&pfd, 1, 100);
+
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+            break;
+        if (!virSeccompBrokerHandle(sv->broker, &err)) {
+            qemuSupervisorLog(sv, "seccomp listener failed: %s", err->message);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static gboolean
+qemuSupervisorSaveStatus(qemuSupervisor *sv, int state, const char *reason)
+{
+    g_autoptr(GError) err = NULL;
+
+    sv->st->state = state;
+    g_free(sv->st->reason);
+    sv->st->reason = g_strdup(reason);
+    if (!qemuDomainStatusSave(sv->p->cfg, sv->st, &err)) {
+        qemuSupervisorLog(sv, "%s", err->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- DAC fallback: lend the group nodes to the QEMU user ---- */
+
+static gboolean
+qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    guint i;
+
+    for (i = 0; i < groups->len; i++) {
+        g_autofree char *path = virVFIOGroupPath(g_array_index(groups, int, i));
+        qemuStatusOwner *own;
+        struct stat sb;
+
+        if (stat(path, &sb) < 0) {
+            virReportSystemError(errp, errno, "cannot stat %s", path);
+            return FALSE;
+        }
+        own = g_new0(qemuStatusOwner, 1);
+        own->path = g_strdup(path);
+        own->uid = sb.st_uid;
+        own->gid = sb.st_gid;
+        own->mode = sb.st_mode & 07777;
+        g_ptr_array_add(sv->st->owners, own);
+        /* recorded before it is changed */
+        if (!qemuDomainStatusSave(cfg, sv->st, errp))
+            return FALSE;
+        if (chown(path, cfg->uid, cfg->gid) < 0 || chmod(path, 0600) < 0) {
+            virReportSystemError(errp, errno, "cannot give %s to the QEMU "
+                                 "user %u", path, (unsigned) cfg->uid);
+            return FALSE;
+        }
+        qemuSupervisorLog(sv, "lent %s to uid %u (was %u:%u %04o)", path,
+                          (unsigned) cfg->uid, (unsigned) own->uid,
+                          (unsigned) own->gid, own->mode);
+    }
+    return TRUE;
+}
+
+/* ---- starting QEMU ---- */
+
+typedef struct {
+    int stage;
+    int err;
+} qemuSupervisorExecError;
+
+enum {
+    QEMU_EXEC_STAGE_RLIMIT = 1,
+    QEMU_EXEC_STAGE_USER,
+    QEMU_EXEC_STAGE_SECCOMP,
+    QEMU_EXEC_STAGE_EXEC,
+};
+
+static void G_GNUC_NORETURN
+qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
+                    int errPipe)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    qemuSupervisorExecError e = { 0, 0 };
+    int null = open("/dev/null", O_RDONLY);
+
+    if (null < 0 || dup2(null, 0) < 0 || dup2(sv->logFd, 1) < 0 ||
+        dup2(sv->logFd, 2) < 0)
+        _exit(126);
+    setsid();
+    if (sv->p->memlockLimit) {
+        struct rlimit rl = { sv->p->memlockLimit, sv->p->memlockLimit };
+
+        if (sv->p->memlockLimit == G_MAXUINT64)
+            rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+        if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+            e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_RLIMIT, errno };
+            goto fail;
+        }
+    }
+    if (cfg->uid != geteuid() || cfg->gid != getegid()) {
+        if (setgroups(0, NULL) < 0 || setgid(cfg->gid) < 0 ||
+            setuid(cfg->uid) < 0) {
+            e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_USER, errno };
+            goto fail;
+        }
+    }
+    /* after the credential change, which clears it */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(126);
+    if (seccompSock >= 0) {
+        int rc = virSeccompNotifyInstall(seccompSock);
+
+        if (rc < 0) {
+            e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_SECCOMP, -rc };
+            goto fail;
+        }
+    } else {
+        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    }
+    execv(argv[0], argv);
+    e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_EXEC, errno };
+ fail:
+    if (write(errPipe, &e, sizeof(e)) < 0)
+        _exit(127);
+    _exit(127);
+}
+
+static gboolean
+qemuSupervisorExecFailed(const qemuSupervisorExecError *e, const char *emulator,
+                         const qemuDriverConfig *cfg, GError **errp)
+{
+    switch (e->stage) {
+    case QEMU_EXEC_STAGE_RLIMIT:
+        virReportSystemError(errp, e->err, "cannot set QEMU's locked-memory "
+                             "limit; run tcevirt as root");
+        break;
+    case QEMU_EXEC_STAGE_USER:
+        virReportSystemError(errp, e->err, "cannot switch QEMU to user '%s' "
+                             "(uid %u); run tcevirt as root or set user= in "
+                             QEMU_CONF_FILE, cfg->user, (unsigned) cfg->uid);
+        break;
+    case QEMU_EXEC_STAGE_SECCOMP:
+        virReportSystemError(errp, e->err, "cannot install the seccomp "
+                             "filter that hands QEMU its VFIO files; set "
+                             "fd_handoff=dac in " QEMU_CONF_FILE);
+        break;
+    default:
+        virReportSystemError(errp, e->err, "cannot execute the emulator %s",
+                             emulator);
+        break;
+    }
+    return FALSE;
+}
+
+/* QEMU's own error lines since @offset, for the start error */
+static char *
+qemuSupervisorQEMUErrors(qemuSupervisor *sv, off_t offset)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *buf = g_malloc0(8192);
+    g_auto(GStrv) lines = NULL;
+    ssize_t n = pread(sv->logFd, buf, 8191, offset);
+    size_t i;
+
+    if (n <= 0)
+        return NULL;
+    lines = g_strsplit(buf, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (!*lines[i] || strstr(lines[i], ": tcevirt: "))
+            continue;
+        if (out->len)
+            g_string_append(out, "; ");
+        g_string_append(out, g_strstrip(lines[i]));
+    }
+    return out->len ? g_strdup(out->str) : NULL;
+}
+
+/* What we know about a failed start that QEMU's text does not say */
+static const char *
+qemuSupervisorDiagnose(const char *qemuText)
+{
+    if (!qemuText)
+        return NULL;
+    if (strstr(qemuText, "/dev/vfio/") && strstr(qemuText, "Permission denied"))
+        return "QEMU runs without access to /dev/vfio; the supervisor hands "
+               "it the files of the domain's own IOMMU groups only, so the "
+               "device's group is not one of them (check `tcevirt "
+               "nodedev-list --details`)";
+    if (strstr(qemuText, "Cannot allocate memory") ||
+        strstr(qemuText, "locked memory"))
+        return "the locked-memory limit was too low for what the kernel "
+               "charged; see `tcevirt memlock` and raise "
+               "<memtune><hard_limit> if it is set";
+    if (strstr(qemuText, "not viable") || strstr(qemuText, "viable"))
+        return "a device of the IOMMU group is bound to a host driver; "
+               "`tcevirt nodedev-preflight BDF` names it";
+    if (strstr(qemuText, "Function not implemented"))
+        return "the seccomp listener was gone while QEMU opened a file";
+    return NULL;
+}
+
+static gboolean
+qemuSupervisorWaitChildExit(qemuSupervisor *sv, int *status, int timeoutMs)
+{
+    struct pollfd pfd = { .fd = sv->pidfd, .events = POLLIN };
+
+    if (sv->pid <= 0)
+        return TRUE;
+    if (poll(&pfd, 1, timeoutMs) <= 0)
+        return FALSE;
+    if (waitpid(sv->pid, status, 0) == sv->pid) {
+        sv->pid = 0;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+qemuSupervisorConnect(qemuSupervisor *sv, const char *monPath, off_t logStart,
+                      GError **errp)
+{
+    gint64 deadline = g_get_monotonic_time() +
+        (gint64) sv->p->cfg->startTimeout * G_TIME_SPAN_SECOND;
+
+    while (!sv->mon) {
+        g_autoptr(GError) lerr = NULL;
+        int status;
+
+        if (qemuSupervisorWaitChildExit(sv, &status, 0)) {
+            g_autofree char *text = qemuSupervisorQEMUErrors(sv, logStart);
+            const char *why = qemuSupervisorDiagnose(text);
+
+            virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                           "QEMU exited while starting domain '%s' (%s %d): "
+                           "%s%s%s", sv->st->name,
+                           WIFSIGNALED(status) ? "signal" : "status",
+                           WIFSIGNALED(status) ? WTERMSIG(status) :
+                           WEXITSTATUS(status),
+                           text ? text : "no output",
+                           why ? "; " : "", why ? why : "");
+            return FALSE;
+        }
+        if ((sv->mon = qemuMonitorOpen(monPath, 100, &lerr)))
+            break;
+        if (g_get_monotonic_time() > deadline) {
+            virReportError(errp, VIR_ERR_OPERATION_TIMEOUT,
+                           "QEMU of domain '%s' did not answer on its monitor "
+                           "%s within %u s (%s); raise start_timeout in "
+                           QEMU_CONF_FILE " if the host is slow",
+                           sv->st->name, monPath, sv->p->cfg->startTimeout,
+                           lerr->message);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
+{
+    const virDomainDef *def = sv->p->def;
+    size_t i;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        gboolean realized = FALSE;
+
+        if (!qemuMonitorGetRealized(sv->mon, h->info.alias, &realized, errp))
+            return FALSE;
+        if (!realized) {
+            g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
+
+            virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                           "QEMU did not realize host device %s (%s) of "
+                           "domain '%s'", bdf, h->info.alias, sv->st->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    const virDomainDef *def = sv->p->def;
+    qemuCommandConfig ccfg = { .runDir = cfg->qemuRunDir };
+    g_autoptr(GArray) groups = qemuDomainHostdevGroups(def);
+    g_autoptr(virHostdevManager) mgr = NULL;
+    g_autoptr(GPtrArray) report = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *domDir = g_build_filename(cfg->qemuRunDir, def->name, NULL);
+    g_autofree char *monPath = NULL;
+    g_autofree char *logPath = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GStrvBuilder) argvb = g_strv_builder_new();
+    qemuSupervisorExecError e = { 0, 0 };
+    int sv2[2] = { -1, -1 };
+    int errPipe[2] = { -1, -1 };
+    off_t logStart;
+    gboolean seccomp = sv->p->handoff == QEMU_FD_HANDOFF_SECCOMP;
+    gboolean ok = FALSE;
+    guint i;
+    ssize_t n;
+
+    if (def->hostdevs->len) {
+        if (!(mgr = virHostdevManagerNew(cfg->stateDir, errp)) ||
+            !virHostdevRecover(mgr, report, errp) ||
+            !virHostdevPrepareDomain(mgr, def, errp))
+            return FALSE;
+        virProcessCrashPoint("hostdevs-prepared");
+        for (i = 0; i < report->len; i++)
+            qemuSupervisorLog(sv, "%s", (char *) g_ptr_array_index(report, i));
+        if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
+            return FALSE;
+    }
+    if (!virFileMakeDirs(domDir, errp))
+        return FALSE;
+    if (chown(domDir, cfg->uid, cfg->gid) < 0) {
+        virReportSystemError(errp, errno, "cannot give %s to the QEMU user",
+                             domDir);
+        return FALSE;
+    }
+    if (!(argv = qemuBuildCommandLine(def, &ccfg, errp)))
+        return FALSE;
+    /* the trace events domtce reads back from the log */
+    g_strv_builder_addv(argvb, (const char **) argv);
+    if (def->hostdevs->len) {
+        g_strv_builder_add_many(argvb, "-trace", "enable=vfio_spapr_create_window",
+                                "-trace", "enable=vfio_spapr_group_attach", NULL);
+    }
+    g_strfreev(argv);
+    argv = g_strv_builder_end(argvb);
+    monPath = qemuDomainMonitorPath(def, &ccfg);
+    logStart = lseek(sv->logFd, 0, SEEK_END);
+    {
+        g_autofree char *cmd = qemuCommandLineFormat(argv);
+        qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
+                          G_GUINT64_FORMAT " bytes, user %u):\n%s",
+                          seccomp ? "seccomp" : "dac", sv->p->memlockLimit,
+                          (unsigned) cfg->uid, cmd);
+        logStart = lseek(sv->logFd, 0, SEEK_END);
+    }
+    if ((seccomp && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv2) < 0) ||
+        pipe2(errPipe, O_CLOEXEC) < 0) {
+        virReportSystemError(errp, errno, "cannot create the pipes to start QEMU");
+        goto cleanup;
+    }
+    if ((sv->pid = fork()) < 0) {
+        virReportSystemError(errp, errno, "cannot fork QEMU");
+        goto cleanup;
+    }
+    if (sv->pid == 0)
+        qemuSupervisorChild(sv, argv, sv2[1], errPipe[1]);
+    close(errPipe[1]);
+    errPipe[1] = -1;
+    virProcessCrashPoint("qemu-forked");
+    sv->pidfd = syscall(SYS_pidfd_open, sv->pid, 0);
+    if (seccomp) {
+        int listener;
+
+        close(sv2[1]);
+        sv2[1] = -1;
+        if ((listener = virSeccompNotifyReceive(sv2[0], errp)) < 0)
+            goto exec_error;
+        if (!(sv->broker = virSeccompBrokerNew(listener, "/dev/vfio",
+                                               (const unsigned int *) groups->data,
+                                               groups->len, errp))) {
+            close(listener);
+            goto cleanup;
+        }
+        virSeccompBrokerSetLog(sv->broker, qemuSupervisorBrokerLog, sv);
+        sv->brokerThread = g_thread_new("seccomp", qemuSupervisorBrokerThread, sv);
+    }
+ exec_error:
+    while ((n = read(errPipe[0], &e, sizeof(e))) < 0 && errno == EINTR)
+        ;
+    if (n == sizeof(e)) {
+        qemuSupervisorExecFailed(&e, argv[0], cfg, errp);
+        goto cleanup;
+    }
+    if (seccomp && !sv->broker)
+        goto cleanup;
+    sv->st->qemuPid = sv->pid;
+    sv->st->qemuStart = virProcessGetStartTime(sv->pid);
+    qemuSupervisorSaveStatus(sv, QEMU_STATE_STARTING, "booting");
+    if (!qemuSupervisorConnect(sv, monPath, logStart, errp) ||
+        !qemuSupervisorCheckRealized(sv, errp))
+        goto cleanup;
+    virProcessCrashPoint("qemu-realized");
+    if (!sv->p->paused && !qemuMonitorCont(sv->mon, errp))
+        goto cleanup;
+    ok = TRUE;
+ cleanup:
+    for (i = 0; i < 2; i++) {
+        if (sv2[i] >= 0)
+            close(sv2[i]);
+        if (errPipe[i] >= 0)
+            close(errPipe[i]);
+    }
+    return ok;
+}
+
+/* ---- stopping QEMU ---- */
+
+static void
+qemuSupervisorStopQEMU(qemuSupervisor *sv, const char *reason)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (sv->killStage || sv->pid <= 0)
+        return;
+    sv->reason = reason;
+    qemuSupervisorSaveStatus(sv, QEMU_STATE_STOPPING, reason);
+    qemuSupervisorLog(sv, "stopping QEMU (%s)", reason);
+    sv->killStage = 1;
+    sv->killAt = g_get_monotonic_time() + QEMU_QUIT_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    if (!sv->mon || !qemuMonitorQuit(sv->mon, &err)) {
+        sv->killStage = 2;
+        kill(sv->pid, SIGTERM);
+        sv->killAt = g_get_monotonic_time() + QEMU_TERM_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    }
+}
+
+static void
+qemuSupervisorEscalate(qemuSupervisor *sv)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (sv->powerdownDeadline && now > sv->powerdownDeadline && !sv->killStage) {
+        qemuSupervisorLog(sv, "the guest did not power off in time");
+        sv->powerdownDeadline = 0;
+        qemuSupervisorStopQEMU(sv, "destroyed");
+    }
+    if (!sv->killStage || now < sv->killAt || sv->pid <= 0)
+        return;
+    if (sv->killStage == 1) {
+        qemuSupervisorLog(sv, "QEMU ignored quit; sending SIGTERM");
+        kill(sv->pid, SIGTERM);
+        sv->killStage = 2;
+        sv->killAt = now + QEMU_TERM_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    } else if (sv->killStage == 2) {
+        qemuSupervisorLog(sv, "QEMU ignored SIGTERM; sending SIGKILL");
+        kill(sv->pid, SIGKILL);
+        sv->killStage = 3;
+        sv->killAt = G_MAXINT64;
+    }
+}
+
+/* ---- QMP events ---- */
+
+static void
+qemuSupervisorEvents(qemuSupervisor *sv)
+{
+    qemuMonitorEvent *ev;
+
+    while (sv->mon && (ev = qemuMonitorPopEvent(sv->mon))) {
+        g_autoptr(qemuMonitorEvent) event = ev;
+
+        if (g_str_equal(event->name, "SHUTDOWN")) {
+            gboolean guest = json_object_get_boolean_member_with_default(
+                event->data, "guest", FALSE);
+
+            qemuSupervisorLog(sv, "QEMU event SHUTDOWN (%s)",
+                              json_object_get_string_member_with_default(
+                                  event->data, "reason", "?"));
+            if (guest && !sv->killStage) {
+                sv->guestShutdown = TRUE;
+                /* on_poweroff: tcevirt destroys (restart is not offered) */
+                qemuSupervisorStopQEMU(sv, "shutdown");
+            }
+        } else if (g_str_equal(event->name, "STOP") && !sv->killStage) {
+            qemuSupervisorSaveStatus(sv, QEMU_STATE_PAUSED, "user");
+        } else if (g_str_equal(event->name, "RESUME") && !sv->killStage) {
+            qemuSupervisorSaveStatus(sv, QEMU_STATE_RUNNING, "unpaused");
+        } else if (g_str_equal(event->name, "GUEST_PANICKED") && !sv->killStage) {
+            qemuSupervisorLog(sv, "the guest panicked");
+            qemuSupervisorStopQEMU(sv, "crashed");
+        }
+    }
+}
+
+/* ---- control socket ---- */
+
+static int
+qemuSupervisorListen(const char *path, GError **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                       "control socket path %s is too long", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+        chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
+        virReportSystemError(errp, errno, "cannot listen on %s", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static JsonNode *
+qemuSupervisorReply(gboolean ok, JsonNode *value)
+{
+    JsonObject *obj = json_object_new();
+    JsonNode *node = json_node_alloc();
+
+    if (!value)
+        value = json_node_init_object(json_node_alloc(), json_object_new());
+    json_object_set_member(obj, ok ? "return" : "error", value);
+    json_node_init_object(node, obj);
+    json_object_unref(obj);
+    return node;
+}
+
+static JsonNode *
+qemuSupervisorError(const GError *err)
+{
+    JsonObject *obj = json_object_new();
+    JsonNode *node = json_node_alloc();
+
+    json_object_set_int_member(obj, "code", err->domain == VIR_ERROR ? err->code : 1);
+    json_object_set_string_member(obj, "message", err->message);
+    json_node_init_object(node, obj);
+    json_object_unref(obj);
+    return qemuSupervisorReply(FALSE, node);
+}
+
+static JsonNode *
+qemuSupervisorHandle(qemuSupervisor *sv, JsonObject *req)
+{
+    const char *cmd = json_object_get_string_member_with_default(req, "execute", "");
+    g_autoptr(GError) err = NULL;
+
+    if (g_str_equal(cmd, "status")) {
+        JsonObject *obj = json_object_new();
+        JsonNode *node = json_node_alloc();
+        g_autofree char *status = NULL;
+        gboolean running = FALSE;
+
+        json_object_set_string_member(obj, "state",
+                                      qemuDomainStateTypeToString(sv->st->state));
+        json_object_set_string_member(obj, "reason", sv->st->reason);
+        json_object_set_int_member(obj, "qemu-pid", sv->pid);
+        if (sv->mon && !sv->killStage &&
+            qemuMonitorQueryStatus(sv->mon, &status, &running, NULL))
+            json_object_set_string_member(obj, "qemu-status", status);
+        json_node_init_object(node, obj);
+        json_object_unref(obj);
+        return qemuSupervisorReply(TRUE, node);
+    }
+    if (g_str_equal(cmd, "destroy")) {
+        qemuSupervisorStopQEMU(sv, "destroyed");
+        return qemuSupervisorReply(TRUE, NULL);
+    }
+    if (g_str_equal(cmd, "shutdown")) {
+        gint64 timeout = json_object_get_int_member_with_default(
+            req, "timeout", sv->p->cfg->shutdownTimeout);
+
+        if (sv->killStage || !qemuMonitorSystemPowerdown(sv->mon, &err)) {
+            if (!err)
+                virReportError(&err, VIR_ERR_OPERATION_INVALID,
+                               "domain '%s' is already stopping", sv->st->name);
+            return qemuSupervisorError(err);
+        }
+        qemuSupervisorLog(sv, "asked the guest to power off (%" G_GINT64_FORMAT
+                          " s before destroy)", timeout);
+        sv->powerdownDeadline = g_get_monotonic_time() + timeout * G_TIME_SPAN_SECOND;
+        return qemuSupervisorReply(TRUE, NULL);
+    }
+    if (g_str_equal(cmd, "suspend") || g_str_equal(cmd, "resume")) {
+        gboolean ok = !sv->killStage && (cmd[0] == 's' ?
+                                         qemuMonitorStop(sv->mon, &err) :
+                                         qemuMonitorCont(sv->mon, &err));
+        if (!ok) {
+            if (!err)
+                virReportError(&err, VIR_ERR_OPERATION_INVALID,
+                               "domain '%s' is stopping", sv->st->name);
+            return qemuSupervisorError(err);
+        }
+        qemuSupervisorSaveStatus(sv, cmd[0] == 's' ? QEMU_STATE_PAUSED :
+                                 QEMU_STATE_RUNNING,
+                                 cmd[0] == 's' ? "user" : "unpaused");
+        return qemuSupervisorReply(TRUE, NULL);
+    }
+    virReportError(&err, VIR_ERR_NO_SUPPORT,
+                   "the supervisor of '%s' does not know '%s'", sv->st->name, cmd);
+    return qemuSupervisorError(err);
+}
+
+/* One request line, one reply line, then the connection closes */
+static void
+qemuSupervisorServe(qemuSupervisor *sv)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) reply = NULL;
+    g_autofree char *text = NULL;
+    char buf[4096];
+    size_t len = 0;
+    int fd = accept4(sv->ctlFd, NULL, NULL, SOCK_CLOEXEC);
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    if (fd < 0)
+        return;
+    while (len < sizeof(buf) - 1 && !memchr(buf, '\n', len)) {
+        ssize_t n;
+
+        if (poll(&pfd, 1, 2000) <= 0 || (n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
+            break;
+        len += n;
+    }
+    buf[len] = '\0';
+    if (json_parser_load_from_data(parser, buf, len, NULL) &&
+        JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+        reply = qemuSupervisorHandle(sv,
+                    json_node_get_object(json_parser_get_root(parser)));
+    } else {
+        g_autoptr(GError) err = NULL;
+
+        virReportError(&err, VIR_ERR_INVALID_ARG, "malformed control request");
+        reply = qemuSupervisorError(err);
+    }
+    json_generator_set_root(gen, reply);
+    text = json_generator_to_data(gen, NULL);
+    if (send(fd, text, strlen(text), MSG_NOSIGNAL) < 0 ||
+        send(fd, "\n", 1, MSG_NOSIGNAL) < 0)
+        qemuSupervisorLog(sv, "cannot answer a control request: %s",
+                          g_strerror(errno));
+    close(fd);
+}
+
+/* ---- the main loop ---- */
+
+static const char *
+qemuSupervisorLoop(qemuSupervisor *sv)
+{
+    int status = 0;
+
+    while (sv->pid > 0) {
+        struct pollfd pfd[3] = {
+            { .fd = sv->pidfd, .events = POLLIN },
+            { .fd = sv->ctlFd, .events = POLLIN },
+            { .fd = sv->mon ? qemuMonitorGetFD(sv->mon) : -1, .events = POLLIN },
+        };
+
+        if (poll(pfd, 3, 100) < 0 && errno != EINTR)
+            break;
+        if (pfd[2].revents) {
+            g_autoptr(GError) err = NULL;
+
+            if (!qemuMonitorReadAvailable(sv->mon, &err)) {
+                qemuSupervisorEvents(sv);
+                qemuMonitorClose(sv->mon);
+                sv->mon = NULL;
+            }
+            qemuSupervisorEvents(sv);
+        }
+        if (pfd[1].revents & POLLIN)
+            qemuSupervisorServe(sv);
+        qemuSupervisorEscalate(sv);
+        if (pfd[0].revents && qemuSupervisorWaitChildExit(sv, &status, 0))
+            break;
+    }
+    if (WIFSIGNALED(status))
+        qemuSupervisorLog(sv, "QEMU ended by signal %d", WTERMSIG(status));
+    else
+        qemuSupervisorLog(sv, "QEMU exited with status %d", WEXITSTATUS(status));
+    if (sv->reason)
+        return sv->reason;
+    return sv->guestShutdown ? "shutdown" : "crashed";
+}
+
+static void
+qemuSupervisorReport(qemuSupervisor *sv, const GError *err)
+{
+    g_autofree char *line = NULL;
+
+    if (sv->p->resultFd < 0)
+        return;
+    if (err)
+        line = g_strdup_printf("%d %s\n", err->domain == VIR_ERROR ? err->code : 1,
+                               err->message);
+    else
+        line = g_strdup_printf("0 %d\n", (int) sv->pid);
+    if (write(sv->p->resultFd, line, strlen(line)) < 0)
+        qemuSupervisorLog(sv, "the CLI is gone: %s", g_strerror(errno));
+    close(sv->p->resultFd);
+    sv->p->resultFd = -1;
+}
+
+static void
+qemuSupervisorFinish(qemuSupervisor *sv, const char *reason)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    int status;
+    guint i;
+
+    if (sv->pid > 0) {
+        kill(sv->pid, SIGKILL);
+        qemuSupervisorWaitChildExit(sv, &status, -1);
+    }
+    if (sv->brokerThread) {
+        g_atomic_int_set(&sv->stopBroker, 1);
+        g_thread_join(sv->brokerThread);
+        sv->brokerThread = NULL;
+    }
+    if (sv->broker) {
+        virSeccompBrokerCounters c;
+
+        virSeccompBrokerGetCounters(sv->broker, &c);
+        qemuSupervisorLog(sv, "seccomp: %" G_GUINT64_FORMAT " opens trapped, %"
+                          G_GUINT64_FORMAT " VFIO files handed over, %"
+                          G_GUINT64_FORMAT " denied", c.trapped, c.injected,
+                          c.denied);
+    }
+    g_clear_pointer(&sv->broker, virSeccompBrokerFree);
+    g_clear_pointer(&sv->mon, qemuMonitorClose);
+    if (sv->ctlFd >= 0)
+        close(sv->ctlFd);
+    sv->st->qemuPid = 0;
+    if (!qemuTeardown(sv->p->cfg, sv->st, reason, warnings))
+        qemuSupervisorLog(sv, "teardown incomplete; the next tcevirt command "
+                          "retries it");
+    for (i = 0; i < warnings->len; i++)
+        qemuSupervisorLog(sv, "%s", (char *) g_ptr_array_index(warnings, i));
+    qemuSupervisorLog(sv, "domain stopped (%s)", reason);
+}
+
+int
+qemuSupervisorRun(qemuSupervisorParams *p)
+{
+    const qemuDriverConfig *cfg = p->cfg;
+    g_autoptr(qemuDomainStatus) st = qemuDomainStatusNew();
+    g_autofree char *lockPath = qemuDomainStatusPath(cfg, p->def->name, "lock");
+    g_autofree char *logFile = g_strdup_printf("%s.log", p->def->name);
+    g_autofree char *logPath = g_build_filename(cfg->logDir, logFile, NULL);
+    g_autofree char *ctlPath = qemuSupervisorControlPath(cfg, p->def->name);
+    g_autoptr(GError) err = NULL;
+    qemuSupervisor sv = { .p = p, .st = st, .lockFd = -1, .logFd = -1,
+                          .pidfd = -1, .ctlFd = -1 };
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    const char *reason;
+
+    if (!virFileMakeDirs(cfg->qemuRunDir, &err) ||
+        !virFileMakeDirs(cfg->logDir, &err))
+        goto fail_early;
+    /* QEMU's user reaches its own directory below it, nothing else */
+    if (chmod(cfg->qemuRunDir, 0711) < 0 || chmod(cfg->runDir, 0711) < 0) {
+        virReportSystemError(&err, errno, "cannot open %s to the QEMU user",
+                             cfg->qemuRunDir);
+        goto fail_early;
+    }
+    if ((sv.lockFd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+        flock(sv.lockFd, LOCK_EX | LOCK_NB) < 0) {
+        virReportError(&err, VIR_ERR_OPERATION_INVALID,
+                       "domain '%s' is already running", p->def->name);
+        goto fail_early;
+    }
+    if ((sv.logFd = open(logPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+                         0600)) < 0) {
+        virReportSystemError(&err, errno, "cannot open the domain log %s",
+                             logPath);
+        goto fail_early;
+    }
+    virUUIDFormat(p->def->uuid, uuid);
+    st->name = g_strdup(p->def->name);
+    st->uuid = g_strdup(uuid);
+    st->supervisorPid = getpid();
+    st->supervisorStart = virProcessGetStartTime(getpid());
+    st->startedAt = g_get_real_time() / G_USEC_PER_SEC;
+    st->defXML = virDomainDefFormat(p->def);
+    st->handoff = g_strdup(qemuFDHandoffTypeToString(p->handoff));
+    if (!qemuSupervisorSaveStatus(&sv, QEMU_STATE_STARTING, "booting"))
+        goto fail_early;
+    qemuSupervisorLog(&sv, "supervisor %d starting domain '%s'", (int) getpid(),
+                      p->def->name);
+    virProcessCrashPoint("status-saved");
+    if ((sv.ctlFd = qemuSupervisorListen(ctlPath, &err)) < 0 ||
+        !qemuSupervisorLaunch(&sv, &err)) {
+        qemuSupervisorLog(&sv, "start failed: %s", err->message);
+        qemuSupervisorReport(&sv, err);
+        qemuSupervisorFinish(&sv, "failed");
+        close(sv.lockFd);
+        return 1;
+    }
+    qemuSupervisorSaveStatus(&sv, p->paused ? QEMU_STATE_PAUSED : QEMU_STATE_RUNNING,
+                             p->paused ? "user" : "booted");
+    qemuSupervisorLog(&sv, "domain running (QEMU pid %d)", (int) sv.pid);
+    qemuSupervisorReport(&sv, NULL);
+    reason = qemuSupervisorLoop(&sv);
+    virProcessCrashPoint("qemu-exited");
+    qemuSupervisorFinish(&sv, reason);
+    close(sv.logFd);
+    close(sv.lockFd);
+    return 0;
+
+ fail_early:
+    qemuSupervisorReport(&sv, err);
+    if (sv.logFd >= 0)
+        close(sv.logFd);
+    if (sv.lockFd >= 0)
+        close(sv.lockFd);
+    return 1;
+}

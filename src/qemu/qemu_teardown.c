@@ -1,0 +1,191 @@
+/*
+ * qemu_teardown.c: leave the host as it was found when a domain stops
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qemu_teardown.h"
+#include "virerror.h"
+#include "virhostdev.h"
+#include "virpci.h"
+#include "virprocess.h"
+#include "virvfio.h"
+
+#define QEMU_TEARDOWN_KILL_WAIT_MS 10000
+#define QEMU_TEARDOWN_GROUP_WAIT_MS 30000
+
+static gint
+qemuCompareInt(gconstpointer a, gconstpointer b)
+{
+    return *(const int *) a - *(const int *) b;
+}
+
+GArray *
+qemuDomainHostdevGroups(const virDomainDef *def)
+{
+    GArray *groups = g_array_new(FALSE, FALSE, sizeof(int));
+    size_t i;
+    guint j;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        int group = virPCIDeviceGetIOMMUGroup(&h->source, NULL);
+        gboolean seen = FALSE;
+
+        for (j = 0; j < groups->len; j++)
+            seen |= g_array_index(groups, int, j) == group;
+        if (group >= 0 && !seen)
+            g_array_append_val(groups, group);
+    }
+    g_array_sort(groups, qemuCompareInt);
+    return groups;
+}
+
+/* QEMU is not our child here (or no longer): signal and poll */
+static gboolean
+qemuTeardownKill(qemuDomainStatus *st, GPtrArray *warnings)
+{
+    gint64 deadline = g_get_monotonic_time() +
+        QEMU_TEARDOWN_KILL_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+    if (st->qemuPid <= 0 || !virProcessIsAlive(st->qemuPid, st->qemuStart))
+        return TRUE;
+    kill(st->qemuPid, SIGKILL);
+    while (virProcessIsAlive(st->qemuPid, st->qemuStart)) {
+        if (g_get_monotonic_time() > deadline) {
+            virWarningAdd(warnings, "QEMU of domain '%s' (pid %d) did not "
+                          "exit within %d s of SIGKILL; its host devices stay "
+                          "claimed until it does", st->name,
+                          (int) st->qemuPid, QEMU_TEARDOWN_KILL_WAIT_MS / 1000);
+            return FALSE;
+        }
+        g_usleep(10 * 1000);
+    }
+    return TRUE;
+}
+
+static gboolean
+qemuTeardownRestoreOwners(qemuDomainStatus *st, GPtrArray *warnings)
+{
+    gboolean ok = TRUE;
+    guint i;
+
+    for (i = 0; i < st->owners->len; i++) {
+        qemuStatusOwner *own = g_ptr_array_index(st->owners, i);
+
+        if ((chown(own->path, own->uid, own->gid) < 0 ||
+             chmod(own->path, own->mode)) && errno != ENOENT) {
+            virWarningAdd(warnings, "cannot restore owner %u:%u mode %04o of "
+                          "%s: %s", (unsigned) own->uid, (unsigned) own->gid,
+                          own->mode, own->path, g_strerror(errno));
+            ok = FALSE;
+        }
+    }
+    return ok;
+}
+
+static void
+qemuTeardownRemoveRuntime(const qemuDriverConfig *cfg, const char *name)
+{
+    g_autofree char *dir = g_build_filename(cfg->qemuRunDir, name, NULL);
+    g_autofree char *status = qemuDomainStatusPath(cfg, name, "status");
+    g_autofree char *ctl = qemuDomainStatusPath(cfg, name, "ctl");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *ent;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+
+        unlink(path);
+    }
+    rmdir(dir);
+    unlink(ctl);
+    unlink(status);
+}
+
+gboolean
+qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
+             const char *reason, GPtrArray *warnings)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virHostdevManager) mgr = NULL;
+    g_autoptr(GArray) groups = NULL;
+    g_autoptr(GError) err = NULL;
+    gboolean ok = TRUE;
+    guint i;
+
+    if (!qemuTeardownKill(st, warnings))
+        return FALSE;
+    if (st->defXML && *st->defXML &&
+        !(def = virDomainDefParseString(st->defXML, strlen(st->defXML),
+                                        "(live definition)", &err))) {
+        virWarningAdd(warnings, "the live definition of '%s' in its runtime "
+                      "state does not parse (%s); its host devices must be "
+                      "reattached with 'tcevirt nodedev-reattach'", st->name,
+                      err->message);
+        g_clear_error(&err);
+        ok = FALSE;
+    }
+    if (def && def->hostdevs->len) {
+        groups = qemuDomainHostdevGroups(def);
+        for (i = 0; i < groups->len; i++) {
+            if (!virVFIOGroupWaitReleased(g_array_index(groups, int, i),
+                                          QEMU_TEARDOWN_GROUP_WAIT_MS, &err)) {
+                virWarningAdd(warnings, "%s", err->message);
+                return FALSE;
+            }
+        }
+        if (!(mgr = virHostdevManagerNew(cfg->stateDir, &err)) ||
+            !virHostdevReleaseDomain(mgr, def, &err)) {
+            virWarningAdd(warnings, "cannot release the host devices of "
+                          "domain '%s': %s", st->name, err->message);
+            return FALSE;
+        }
+    }
+    virProcessCrashPoint("hostdevs-released");
+    ok &= qemuTeardownRestoreOwners(st, warnings);
+    if (!ok)
+        return FALSE;
+    virProcessCrashPoint("owners-restored");
+    qemuTeardownRemoveRuntime(cfg, st->name);
+    if (!qemuDomainStatusSetShutoff(cfg, st->name, reason, &err))
+        virWarningAdd(warnings, "%s", err->message);
+    return TRUE;
+}
+
+gboolean
+qemuTeardownRecover(const qemuDriverConfig *cfg, const char *name,
+                    GPtrArray *warnings)
+{
+    g_autofree char *lockPath = qemuDomainStatusPath(cfg, name, "lock");
+    g_autoptr(qemuDomainStatus) st = NULL;
+    g_autoptr(GError) err = NULL;
+    gboolean ok;
+    int lock;
+
+    /* holding the domain's lock: no supervisor can be running it */
+    if ((lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+        return TRUE;
+    if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
+        close(lock);
+        return TRUE;
+    }
+    if (!(st = qemuDomainStatusLoad(cfg, name, &err))) {
+        if (err)
+            virWarningAdd(warnings, "%s", err->message);
+        close(lock);
+        return !err;
+    }
+    virWarningAdd(warnings, "the supervisor of domain '%s' (pid %d) is gone; "
+                  "finishing its teardown", name, (int) st->supervisorPid);
+    ok = qemuTeardown(cfg, st, "crashed", warnings);
+    close(lock);
+    return ok;
+}

@@ -1,0 +1,120 @@
+#!/bin/bash
+# Domain lifecycle with the real qemu-system-ppc64 (TCG, no host devices):
+# start/suspend/resume/destroy/shutdown, QEMU crashes, the supervisor
+# killed at every step, failed starts; after each, nothing may be left
+# behind.  TAP output.  usage: lifecycletest.sh TCEVIRT XMLDIR
+tcevirt=$1 data=$2
+n=0 fails=0
+tmp=$(mktemp -d)
+chmod 711 "$tmp"   # QEMU (the QEMU user) reaches its socket directory below
+export TCEVIRT_STATE_DIR=$tmp/state TCEVIRT_RUN_DIR=$tmp/run
+export TCEVIRT_CONF=$tmp/qemu.conf
+if [ "$(id -u)" = 0 ]; then export TCEVIRT_QEMU_USER=nobody; else export TCEVIRT_QEMU_USER=; fi
+printf '[qemu]\nstart_timeout = 30\n' > "$TCEVIRT_CONF"
+cleanup() {
+    pkill -9 -f "guest=lc-" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() {  # ok NAME STATUS [DETAIL]
+    n=$((n + 1))
+    if [ "$2" = 0 ]; then echo "ok $n $1"; else
+        echo "not ok $n $1"; [ -n "${3:-}" ] && echo "# $3" | head -c 2000; echo
+        fails=$((fails + 1)); fi
+}
+t() { "$tcevirt" "$@" >"$tmp/out" 2>"$tmp/err"; }
+state() { "$tcevirt" domstate --reason "$1" 2>/dev/null | head -1; }
+qemu_alive() { pgrep -f "guest=$1," >/dev/null; }
+qemu_gone() { ! qemu_alive "$1"; }
+# nothing but the lock and the last stop reason may remain
+clean() {
+    local left
+    left=$(cd "$tmp/run/qemu" 2>/dev/null && ls | grep -v -e '\.lock$' -e '\.shutoff$')
+    [ -z "$left" ] && ! qemu_alive "$1"
+}
+wait_for() {  # wait_for SECONDS CMD...
+    local end=$((SECONDS + $1)); shift
+    until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
+}
+
+echo "TAP version 13"
+if ! command -v qemu-system-ppc64 >/dev/null; then
+    echo "1..0 # SKIP qemu-system-ppc64 is not installed"; exit 0
+fi
+sed -e 's|<name>.*</name>|<name>lc-a</name>|' -e '/<uuid>/d' \
+    "$data/pseries-basic.xml" > "$tmp/a.xml"
+t define "$tmp/a.xml"; ok "define" $? "$(cat "$tmp/err")"
+
+t start --paused lc-a
+ok "start --paused" $? "$(cat "$tmp/err")"
+[ "$(state lc-a)" = "paused (user)" ]; ok "paused (user) after start --paused" $? "$(state lc-a)"
+user=$(ps -o user= -p "$(pgrep -f 'guest=lc-a,')")
+[ -z "$TCEVIRT_QEMU_USER" ] || [ "$user" = "$TCEVIRT_QEMU_USER" ]
+ok "QEMU runs as the QEMU user" $? "user=$user"
+t list; grep -q "lc-a *paused" "$tmp/out"; ok "list shows it paused" $? "$(cat "$tmp/out")"
+t start lc-a; [ $? = 1 ] && grep -q "already running" "$tmp/err"
+ok "a second start is refused" $? "$(cat "$tmp/err")"
+t resume lc-a && [ "$(state lc-a)" = "running (unpaused)" ]; ok "resume" $? "$(state lc-a)"
+t suspend lc-a && [ "$(state lc-a)" = "paused (user)" ]; ok "suspend" $? "$(state lc-a)"
+t dominfo lc-a; grep -q "VFIO handoff: *seccomp" "$tmp/out"; ok "dominfo names the fd handoff" $? "$(cat "$tmp/out")"
+t destroy lc-a && [ "$(state lc-a)" = "shut off (destroyed)" ] && clean lc-a
+ok "destroy leaves nothing behind" $? "$(cat "$tmp/err"; ls "$tmp/run/qemu")"
+
+t start lc-a; pkill -9 -f "guest=lc-a,"
+wait_for 10 sh -c "[ \"\$('$tcevirt' domstate --reason lc-a 2>/dev/null | head -1)\" = 'shut off (crashed)' ]"
+ok "QEMU killed: shut off (crashed)" $? "$(state lc-a)"
+clean lc-a; ok "QEMU killed: nothing left" $? "$(ls "$tmp/run/qemu")"
+
+t start lc-a && t shutdown --timeout 1 lc-a
+ok "shutdown sends the power-off request" $? "$(cat "$tmp/err")"
+wait_for 10 sh -c "[ \"\$('$tcevirt' domstate --reason lc-a 2>/dev/null | head -1)\" = 'shut off (destroyed)' ]"
+ok "a guest that ignores shutdown is destroyed after --timeout" $? "$(state lc-a)"
+clean lc-a; ok "shutdown timeout: nothing left" $? "$(ls "$tmp/run/qemu")"
+
+# the supervisor killed at every step; the next command finishes the job
+for point in status-saved qemu-forked qemu-realized qemu-exited hostdevs-released owners-restored; do
+    TCEVIRT_TEST_CRASH_AT=$point "$tcevirt" start lc-a >"$tmp/out" 2>"$tmp/err"
+    started=$?
+    if [ $started = 0 ]; then
+        TCEVIRT_TEST_CRASH_AT=$point "$tcevirt" destroy lc-a >/dev/null 2>&1
+    fi
+    wait_for 10 qemu_gone lc-a
+    t list --all
+    grep -q "lc-a *shut off" "$tmp/out" && clean lc-a
+    ok "supervisor killed at $point: the next command restores the host" $? \
+       "start=$started $(cat "$tmp/out" "$tmp/err"; ls "$tmp/run/qemu")"
+    t start lc-a && t destroy lc-a
+    ok "supervisor killed at $point: the domain starts again" $? "$(cat "$tmp/err")"
+done
+
+# failed starts say why and leave nothing
+sed -e 's|<name>.*</name>|<name>lc-b</name>|' -e '/<uuid>/d' \
+    -e 's|<emulator>.*</emulator>|<emulator>/nonexistent/qemu</emulator>|' \
+    "$data/pseries-basic.xml" > "$tmp/b.xml"
+t define "$tmp/b.xml" && t start lc-b
+[ $? = 1 ] && grep -q "cannot execute the emulator /nonexistent/qemu" "$tmp/err" && clean lc-b
+ok "a missing emulator: clear error, nothing left" $? "$(cat "$tmp/err")"
+[ "$(state lc-b)" = "shut off (failed)" ]; ok "a failed start: shut off (failed)" $? "$(state lc-b)"
+cat > "$tmp/badqemu" <<'SH'
+#!/bin/sh
+echo "qemu-system-ppc64: -machine pseries: something QEMU refuses" >&2
+exit 1
+SH
+chmod 755 "$tmp/badqemu"
+sed -e 's|<name>.*</name>|<name>lc-c</name>|' -e '/<uuid>/d' \
+    -e "s|<emulator>.*</emulator>|<emulator>$tmp/badqemu</emulator>|" \
+    "$data/pseries-basic.xml" > "$tmp/c.xml"
+t define "$tmp/c.xml" && t start lc-c
+[ $? = 1 ] && grep -q "QEMU exited while starting domain 'lc-c' (status 1): .*something QEMU refuses" "$tmp/err" && clean lc-c
+ok "QEMU's own error text reaches the user" $? "$(cat "$tmp/err")"
+
+# undefine while running: transient until it stops
+t start lc-a && t undefine lc-a && t list
+grep -q "lc-a *running" "$tmp/out"; ok "an undefined running domain stays listed" $? "$(cat "$tmp/out")"
+t dominfo lc-a; grep -q "Persistent: *no" "$tmp/out"; ok "it is transient" $? "$(cat "$tmp/out")"
+t destroy lc-a && t list --all; ! grep -q "lc-a" "$tmp/out" && clean lc-a
+ok "after destroy it is gone" $? "$(cat "$tmp/out" "$tmp/err")"
+
+echo "1..$n"
+[ $fails = 0 ]
