@@ -15,6 +15,12 @@
  *   DIR/model/...  (state sysfs cannot show), DIR/lock
  *   DIR/model/iommu  (table_group properties, KEY=VALUE lines)
  *
+ * Processes of any uid may use the fake host (a QEMU that dropped to an
+ * unprivileged user): DIR is made 0755, the state directories DIR/model,
+ * DIR/model/files 0777 and DIR/model/tmp 01777, DIR/lock is taken
+ * read-only.  What the model shows (the modelled owner and mode of the
+ * /dev/vfio nodes, kernfs' modes in sysfs) does not depend on these.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -253,13 +259,25 @@ tcemodelBuildIommu(tcemodelBuild *b, const tcemodelHost *host)
 }
 
 
+/* chmod ignoring the umask; the directory must exist */
+static bool
+tcemodelBuildChmod(tcemodelBuild *b, const char *rel, mode_t mode)
+{
+    g_autofree char *path = g_strconcat(b->root, rel, NULL);
+
+    if (chmod(path, mode) < 0)
+        return tcemodelBuildFail(b, -errno, "cannot chmod %s", path);
+    return true;
+}
+
+
 static bool
 tcemodelBuildTree(tcemodelBuild *b, const tcemodelHost *host)
 {
     static const char *dirs[] = {
         "/sys/bus/pci/devices", "/sys/bus/pci/drivers",
         "/sys/kernel/iommu_groups", "/dev/vfio",
-        "/model/devices", "/model/drivers", "/model/tmp",
+        "/model/devices", "/model/drivers", "/model/tmp", "/model/files",
     };
     size_t i;
 
@@ -267,6 +285,12 @@ tcemodelBuildTree(tcemodelBuild *b, const tcemodelHost *host)
         if (!tcemodelBuildDir(b, dirs[i]))
             return false;
     }
+    /* usable by processes of other uids (see the top of this file) */
+    if (!tcemodelBuildChmod(b, "", 0755) ||
+        !tcemodelBuildChmod(b, "/model", 0777) ||
+        !tcemodelBuildChmod(b, "/model/files", 0777) ||
+        !tcemodelBuildChmod(b, "/model/tmp", 01777))
+        return false;
 
     if (!tcemodelBuildText(b, "", 0644, "/lock") ||
         !tcemodelBuildText(b, host->name, 0644, "/model/host") ||

@@ -138,14 +138,7 @@ tcemodelMmSelfGet(tcemodelState *st)
 static bool
 tcemodelCapIpcLock(void)
 {
-    struct __user_cap_header_struct hdr = {
-        .version = _LINUX_CAPABILITY_VERSION_3,
-    };
-    struct __user_cap_data_struct data[2] = { { 0 } };
-
-    if (syscall(SYS_capget, &hdr, data) < 0)
-        return false;
-    return data[CAP_IPC_LOCK / 32].effective & (1U << (CAP_IPC_LOCK % 32));
+    return tcemodelCapable(CAP_IPC_LOCK);
 }
 
 

@@ -6,6 +6,10 @@
  * to modelled files reach their ops (via a cookie stream); mkdir, unlink
  * and symlink fail with EPERM inside sysfs as on kernfs.
  *
+ * The /dev/vfio nodes are regular files in the tree; stat, statx and
+ * access report (and chown, chmod change) their modelled owner and mode
+ * as character devices (tcemodel-node.c).
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -21,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 
 /* ------------------------------------------------------------------ */
@@ -149,23 +154,61 @@ ssize_t __readlink_chk(const char *path, char *buf, size_t len,
 ssize_t __readlinkat_chk(int dirfd, const char *path, char *buf, size_t len,
                          size_t buflen);
 
+/*
+ * After a successful stat of @rpath (NULL: not in the model): 1 and the
+ * modelled attributes if it is a /dev/vfio node, 0 if not, -1 with errno
+ * if the node went away meanwhile.
+ */
+static int
+tcemodelNodeStatPath(const char *rpath, bool reg, tcemodelNode *node)
+{
+    g_autofree char *name = NULL;
+    int ret;
+
+    if (!rpath || !reg || !(name = tcemodelNodeOf(rpath)))
+        return 0;
+    if ((ret = tcemodelNodeStat(tcemodelRoot, name, node)) < 0) {
+        errno = -ret;
+        return -1;
+    }
+    return 1;
+}
+
+/* a devtmpfs character device: no size, no blocks */
+#define TCEMODEL_STAT(dirfd, path, sb, flags, real) \
+    ({ \
+        g_autofree char *rpath_ = tcemodelResolve(dirfd, path); \
+        tcemodelNode node_; \
+        int ret_ = rpath_ ? real(AT_FDCWD, rpath_, sb, flags) \
+                          : real(dirfd, path, sb, flags); \
+        if (ret_ == 0 && \
+            (ret_ = tcemodelNodeStatPath(rpath_, S_ISREG((sb)->st_mode), \
+                                         &node_)) > 0) { \
+            (sb)->st_mode = S_IFCHR | node_.mode; \
+            (sb)->st_uid = node_.uid; \
+            (sb)->st_gid = node_.gid; \
+            (sb)->st_rdev = node_.rdev; \
+            (sb)->st_size = 0; \
+            (sb)->st_blocks = 0; \
+            ret_ = 0; \
+        } \
+        ret_; \
+    })
+
 #define STAT_WRAPPERS(type, name, lname, atname, xname, lxname, fxatname, real) \
     TCEMODEL_EXPORT int name(const char *path, type *sb) \
     { \
-        return TCEMODEL_REDIRECT(AT_FDCWD, path, \
-                                 tcemodelReal.real(dirfd_, path_, sb, 0)); \
+        return TCEMODEL_STAT(AT_FDCWD, path, sb, 0, tcemodelReal.real); \
     } \
     TCEMODEL_EXPORT int lname(const char *path, type *sb) \
     { \
-        return TCEMODEL_REDIRECT(AT_FDCWD, path, \
-                                 tcemodelReal.real(dirfd_, path_, sb, \
-                                                   AT_SYMLINK_NOFOLLOW)); \
+        return TCEMODEL_STAT(AT_FDCWD, path, sb, AT_SYMLINK_NOFOLLOW, \
+                             tcemodelReal.real); \
     } \
     TCEMODEL_EXPORT int atname(int dirfd, const char *path, type *sb, \
                                int flags) \
     { \
-        return TCEMODEL_REDIRECT(dirfd, path, \
-                                 tcemodelReal.real(dirfd_, path_, sb, flags)); \
+        return TCEMODEL_STAT(dirfd, path, sb, flags, tcemodelReal.real); \
     } \
     TCEMODEL_EXPORT int xname(int ver, const char *path, type *sb) \
     { \
@@ -190,24 +233,48 @@ TCEMODEL_EXPORT int
 statx(int dirfd, const char *path, int flags, unsigned int mask,
       struct statx *buf)
 {
-    return TCEMODEL_REDIRECT(dirfd, path,
-                             tcemodelReal.statx(dirfd_, path_, flags, mask,
-                                                buf));
-}
+    g_autofree char *rpath = tcemodelResolve(dirfd, path);
+    tcemodelNode node;
+    int ret = rpath ? tcemodelReal.statx(AT_FDCWD, rpath, flags, mask, buf)
+                    : tcemodelReal.statx(dirfd, path, flags, mask, buf);
 
-TCEMODEL_EXPORT int
-access(const char *path, int mode)
-{
-    return TCEMODEL_REDIRECT(AT_FDCWD, path,
-                             tcemodelReal.faccessat(dirfd_, path_, mode, 0));
+    if (ret == 0 &&
+        (ret = tcemodelNodeStatPath(rpath, S_ISREG(buf->stx_mode),
+                                    &node)) > 0) {
+        buf->stx_mode = S_IFCHR | node.mode;
+        buf->stx_uid = node.uid;
+        buf->stx_gid = node.gid;
+        buf->stx_rdev_major = major(node.rdev);
+        buf->stx_rdev_minor = minor(node.rdev);
+        buf->stx_size = 0;
+        buf->stx_blocks = 0;
+        ret = 0;
+    }
+    return ret;
 }
 
 TCEMODEL_EXPORT int
 faccessat(int dirfd, const char *path, int mode, int flags)
 {
-    return TCEMODEL_REDIRECT(dirfd, path,
-                             tcemodelReal.faccessat(dirfd_, path_, mode,
-                                                    flags));
+    g_autofree char *rpath = tcemodelResolve(dirfd, path);
+    g_autofree char *name = NULL;
+    int ret;
+
+    if (!rpath)
+        return tcemodelReal.faccessat(dirfd, path, mode, flags);
+    if (!(name = tcemodelNodeOf(rpath)))
+        return tcemodelReal.faccessat(AT_FDCWD, rpath, mode, flags);
+    if ((ret = tcemodelNodeAccess(tcemodelRoot, name, mode, flags)) < 0) {
+        errno = -ret;
+        return -1;
+    }
+    return 0;
+}
+
+TCEMODEL_EXPORT int
+access(const char *path, int mode)
+{
+    return faccessat(AT_FDCWD, path, mode, 0);
 }
 
 TCEMODEL_EXPORT int
@@ -339,6 +406,82 @@ chdir(const char *path)
     g_autofree char *rpath = tcemodelResolve(AT_FDCWD, path);
 
     return tcemodelReal.chdir(rpath ? rpath : path);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* owner and mode: modelled for /dev/vfio nodes, else the tree's file   */
+
+static int
+tcemodelChown(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+    g_autofree char *rpath = tcemodelResolve(dirfd, path);
+    g_autofree char *name = NULL;
+    int ret;
+
+    if (!rpath)
+        return tcemodelReal.fchownat(dirfd, path, uid, gid, flags);
+    if (!(name = tcemodelNodeOf(rpath)))
+        return tcemodelReal.fchownat(AT_FDCWD, rpath, uid, gid, flags);
+    if ((ret = tcemodelNodeChown(tcemodelRoot, name, uid, gid)) < 0) {
+        errno = -ret;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+tcemodelChmod(int dirfd, const char *path, mode_t mode, int flags)
+{
+    g_autofree char *rpath = tcemodelResolve(dirfd, path);
+    g_autofree char *name = NULL;
+    int ret;
+
+    if (!rpath)
+        return tcemodelReal.fchmodat(dirfd, path, mode, flags);
+    if (!(name = tcemodelNodeOf(rpath)))
+        return tcemodelReal.fchmodat(AT_FDCWD, rpath, mode, flags);
+    if ((ret = tcemodelNodeChmod(tcemodelRoot, name, mode)) < 0) {
+        errno = -ret;
+        return -1;
+    }
+    return 0;
+}
+
+TCEMODEL_EXPORT int
+chown(const char *path, uid_t uid, gid_t gid)
+{
+    return tcemodelChown(AT_FDCWD, path, uid, gid, 0);
+}
+
+TCEMODEL_EXPORT int
+lchown(const char *path, uid_t uid, gid_t gid)
+{
+    return tcemodelChown(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+TCEMODEL_EXPORT int
+fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+    return tcemodelChown(dirfd, path, uid, gid, flags);
+}
+
+TCEMODEL_EXPORT int
+chmod(const char *path, mode_t mode)
+{
+    return tcemodelChmod(AT_FDCWD, path, mode, 0);
+}
+
+TCEMODEL_EXPORT int
+lchmod(const char *path, mode_t mode)
+{
+    return tcemodelChmod(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW);
+}
+
+TCEMODEL_EXPORT int
+fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+    return tcemodelChmod(dirfd, path, mode, flags);
 }
 
 

@@ -16,8 +16,8 @@
  * editing the tree.
  *
  * On top of the redirect the sysfs part of the tree behaves like kernfs:
- * opening a file for an access its mode lacks fails with EACCES (also for
- * root), creating a file fails with EACCES, mkdir/unlink/symlink fail with
+ * its files are root's (DAC for other uids as the VFS), opening a file
+ * for an access its mode lacks fails with EACCES (also for root), creating a file fails with EACCES, mkdir/unlink/symlink fail with
  * EPERM, O_TRUNC is ignored.
  *
  * Lock order: tcemodelFdsLock is a leaf; ops->write runs without it and
@@ -93,7 +93,8 @@ tcemodelInit(void)
     LOAD(symlinkat); LOAD(chdir); LOAD(write); LOAD(pwrite); LOAD(pwrite64);
     LOAD(writev); LOAD(close); LOAD(close_range); LOAD(dup); LOAD(dup2);
     LOAD(dup3); LOAD(fcntl); LOAD(fcntl64); LOAD(getxattr); LOAD(lgetxattr);
-    LOAD(listxattr); LOAD(llistxattr); LOAD(ioctl);
+    LOAD(listxattr); LOAD(llistxattr); LOAD(ioctl); LOAD(fchownat);
+    LOAD(fchmodat);
 #undef LOAD
 
     tcemodelFds = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -125,7 +126,7 @@ tcemodelEnsureInit(void)
 
 
 /* Drop empty and "." components; keep ".." and a trailing slash. */
-static char *
+char *
 tcemodelNormalize(const char *path)
 {
     g_auto(GStrv) parts = g_strsplit(path, "/", -1);
@@ -213,6 +214,28 @@ bool
 tcemodelInSysfs(const char *rpath)
 {
     return g_str_has_prefix(tcemodelVirtual(rpath), "/sys/");
+}
+
+
+/*
+ * The name of the /dev/vfio node (tcemodel-node.c) @rpath names ("vfio",
+ * "N"), or NULL.  Paths with ".." or a trailing slash are not nodes.
+ */
+char *
+tcemodelNodeOf(const char *rpath)
+{
+    g_autofree char *norm = NULL;
+    const char *name;
+
+    if (!strstr(rpath, "vfio"))
+        return NULL;
+    norm = tcemodelNormalize(tcemodelVirtual(rpath));
+    if (!g_str_has_prefix(norm, "/dev/vfio/"))
+        return NULL;
+    name = norm + strlen("/dev/vfio/");
+    if (strchr(name, '/') || !tcemodelNodeName(name))
+        return NULL;
+    return g_strdup(name);
 }
 
 
@@ -396,6 +419,14 @@ tcemodelOpenModel(const char *rpath, int flags, mode_t mode)
         const tcemodelFileOps *ops;
         char *object = NULL;
 
+        int ret;
+
+        /* may_open(): sysfs files are root:root; other uids get the
+         * "other" bits (tcemodel-node.c) */
+        if ((ret = tcemodelMayOpen(0, 0, sb.st_mode, flags)) < 0) {
+            errno = -ret;
+            return -1;
+        }
         /* KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK: even root needs the mode bit */
         if ((rd && !(sb.st_mode & 0444)) || (wr && !(sb.st_mode & 0222))) {
             errno = EACCES;

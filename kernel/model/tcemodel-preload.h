@@ -57,6 +57,8 @@ typedef struct {
     __typeof__(fcntl) *fcntl;
     __typeof__(fcntl64) *fcntl64;
     __typeof__(ioctl) *ioctl;
+    __typeof__(fchownat) *fchownat;
+    __typeof__(fchmodat) *fchmodat;
 } tcemodelRealFuncs;
 
 extern tcemodelRealFuncs tcemodelReal;
@@ -69,6 +71,8 @@ const char *tcemodelVirtual(const char *rpath);
 bool tcemodelUnder(const char *path, const char *dir, size_t len,
                    bool component);
 bool tcemodelInSysfs(const char *rpath);
+char *tcemodelNormalize(const char *path);
+char *tcemodelNodeOf(const char *rpath);
 int tcemodelFault(const char *what, const char *vpath);
 
 int tcemodelOpenModel(const char *rpath, int flags, mode_t mode);

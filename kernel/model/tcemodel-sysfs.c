@@ -190,12 +190,14 @@ tcemodelProbeVfio(const char *root, const char *bdf)
     if ((hdr & 0x7f) != 0 || !group)
         return -EINVAL;
 
+    /* a fresh node: empty, i.e. root:root 0600 (tcemodel-node.c); the
+     * tree file is 0666 so that any process may record a chown/chmod */
     node = tcemodelPath(root, "/dev/vfio/%s", group);
-    fd = open(node, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = open(node, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST)
         return -errno;
     if (fd >= 0) {
-        fchmod(fd, 0600);
+        fchmod(fd, 0666);
         close(fd);
     }
     return 0;

@@ -308,7 +308,8 @@ tcemodelLockAcquire(const char *root)
     g_autofree char *path = tcemodelPath(root, "/lock");
     int fd;
 
-    if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+    /* read-only: flock needs no write access, so any uid may take it */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return -errno;
 
     tcemodelPrivateFd(fd, true);

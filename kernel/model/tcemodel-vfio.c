@@ -177,9 +177,9 @@ tcemodelVfioOpen(const char *root, const char *vpath, const char *rpath,
     tcemodelObjKind kind = TCEMODEL_OBJ_CONTAINER;
     tcemodelState *st;
     tcemodelObj *obj = NULL;
+    tcemodelNode node;
     int group = -1;
     int ret;
-    int fd;
 
     if (!g_str_equal(base, "vfio")) {
         char *end;
@@ -193,12 +193,10 @@ tcemodelVfioOpen(const char *root, const char *vpath, const char *rpath,
     if ((ret = tcemodelStateOpen(root, false, &st)) < 0)
         return ret;
 
-    /* the node exists and its mode allows the access (VFS checks) */
-    if ((fd = open(rpath, (flags & O_ACCMODE) | O_CLOEXEC)) < 0) {
-        ret = -errno;
+    /* the VFS: the node exists (ENOENT), may_open() (EACCES) */
+    if ((ret = tcemodelNodeRead(root, base, &node)) < 0 ||
+        (ret = tcemodelNodeMayOpen(&node, flags)) < 0)
         goto out;
-    }
-    close(fd);
 
     /* vfio_group_fops_open(): one opener at a time */
     if (kind == TCEMODEL_OBJ_GROUP && tcemodelGroupOpenFile(st, group)) {

@@ -127,6 +127,32 @@ int tcemodelVfioProbeCheck(const char *root, const char *bdf);
 
 
 /* ------------------------------------------------------------------ */
+/* tcemodel-node.c: owner, mode and DAC of /dev/vfio/vfio, /dev/vfio/N */
+
+/* the group cdev's major is dynamic on the kernel (alloc_chrdev_region) */
+#define TCEMODEL_VFIO_GROUP_MAJOR 242
+
+typedef struct {
+    uid_t uid;
+    gid_t gid;
+    mode_t mode;        /* permission bits (07777) */
+    dev_t rdev;
+} tcemodelNode;
+
+bool tcemodelNodeName(const char *name);
+int tcemodelNodeRead(const char *root, const char *name, tcemodelNode *node);
+int tcemodelNodeMayOpen(const tcemodelNode *node, int flags);
+int tcemodelMayOpen(uid_t uid, gid_t gid, mode_t mode, int flags);
+int tcemodelNodeStat(const char *root, const char *name, tcemodelNode *node);
+int tcemodelNodeAccess(const char *root, const char *name, int mode,
+                       int flags);
+int tcemodelNodeChown(const char *root, const char *name, uid_t uid,
+                      gid_t gid);
+int tcemodelNodeChmod(const char *root, const char *name, mode_t mode);
+bool tcemodelCapable(int cap);
+
+
+/* ------------------------------------------------------------------ */
 /* tcemodel-dynids.c                                                   */
 
 bool tcemodelDynidsMatch(const char *root, const char *drv, const char *bdf);

@@ -22,6 +22,8 @@ vfiobin=$5
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/test-model.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
+# test-vfio drops to uid 65534 in the fake host: it must reach the trees
+chmod 755 "$work"
 
 n=0
 failed=0

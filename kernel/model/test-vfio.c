@@ -6,7 +6,8 @@
  * (see test-model.sh): lifetime across processes (SCM_RIGHTS, exec,
  * seccomp ADDFD), ioctl faults, what sysfs changes do to open files,
  * VmLck of another process, containers with two groups, processes racing
- * for a group, KVM from another mm.  Prints TAP; exits 1 on failure.  "test-vfio exec-child ..." is the
+ * for a group, KVM from another mm, owner and mode of the nodes (DAC)
+ * for an unprivileged process.  Prints TAP; exits 1 on failure.  "test-vfio exec-child ..." is the
  * exec'd half of the exec case.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -25,7 +26,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -684,6 +688,148 @@ testKvm(void)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* owner and mode of the nodes (devtmpfs), DAC for another uid         */
+
+#define NOBODY 65534
+#define GROUP0 "/dev/vfio/0"
+
+static bool
+nodeIs(const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+    struct stat sb, lsb;
+    struct statx sx;
+
+    return stat(path, &sb) == 0 && lstat(path, &lsb) == 0 &&
+        statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx) == 0 &&
+        S_ISCHR(sb.st_mode) && S_ISCHR(lsb.st_mode) && S_ISCHR(sx.stx_mode) &&
+        sb.st_uid == uid && sb.st_gid == gid &&
+        (sb.st_mode & 07777) == mode && lsb.st_mode == sb.st_mode &&
+        sx.stx_mode == sb.st_mode && sx.stx_uid == uid && sx.stx_gid == gid;
+}
+
+/*
+ * In a forked child that became nobody (as QEMU drops privileges): open
+ * GROUP0 read-write and ask GET_STATUS.  0: it worked; else 10 + errno
+ * of the failing step (open: 10+, GET_STATUS: 110+), 1 if not nobody.
+ */
+static int
+nobodyOpen(void)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        int g;
+
+        if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 ||
+            setuid(NOBODY) < 0)
+            _exit(1);
+        if ((g = open(GROUP0, O_RDWR | O_CLOEXEC)) < 0)
+            _exit(10 + errno);
+        if (groupFlags(g) != VFIO_GROUP_FLAGS_VIABLE)
+            _exit(110 + errno);
+        _exit(0);
+    }
+    return waitChild(pid);
+}
+
+/* what a child that became nobody gets from chown/chmod/access: errno */
+static int
+nobodyDo(const char *op, const char *path)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        int r = -1;
+
+        if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 ||
+            setuid(NOBODY) < 0)
+            _exit(1);
+        errno = 0;
+        if (g_str_equal(op, "chown-root"))
+            r = chown(path, 0, 0);
+        else if (g_str_equal(op, "chown-self"))
+            r = chown(path, NOBODY, -1);
+        else if (g_str_equal(op, "chown-nobody"))
+            r = chown(path, NOBODY, NOBODY);
+        else if (g_str_equal(op, "chmod-0640"))
+            r = chmod(path, 0640);
+        else if (g_str_equal(op, "access-rw"))
+            r = access(path, R_OK | W_OK);
+        else if (g_str_equal(op, "open-container"))
+            r = open(path, O_RDWR | O_CLOEXEC);
+        else if (g_str_equal(op, "open-wronly"))
+            r = open(path, O_WRONLY | O_CLOEXEC);
+        else if (g_str_equal(op, "open-rdonly"))
+            r = open(path, O_RDONLY | O_CLOEXEC);
+        _exit(r >= 0 ? 0 : errno);
+    }
+    return waitChild(pid);
+}
+
+/* the supervisor's DAC fallback: lend GROUP0 to nobody and take it back */
+static void
+testDac(void)
+{
+    struct stat sb;
+    int rc;
+
+    CHECK(nodeIs(GROUP0, 0, 0, 0600), "%s: crw------- root root", GROUP0);
+    CHECK(nodeIs("/dev/vfio/vfio", 0, 0, 0666) &&
+          stat("/dev/vfio/vfio", &sb) == 0 &&
+          sb.st_rdev == makedev(10, 196), "/dev/vfio/vfio: crw-rw-rw- "
+          "root root 10, 196");
+    CHECK(access(GROUP0, R_OK | W_OK) == 0 && access(GROUP0, X_OK) < 0 &&
+          errno == EACCES, "root: access rw yes, x no (no x bit)");
+
+    if (geteuid() != 0) {
+        printf("ok %d # SKIP DAC for another uid needs root\n", ++testNum);
+        return;
+    }
+    CHECK(nobodyOpen() == 10 + EACCES, "nobody: open %s EACCES", GROUP0);
+    CHECK(nobodyDo("access-rw", GROUP0) == EACCES, "nobody: access EACCES");
+    CHECK(nobodyDo("open-container", "/dev/vfio/vfio") == 0,
+          "nobody: /dev/vfio/vfio (0666) opens");
+    CHECK(nobodyDo("chown-nobody", GROUP0) == EPERM,
+          "nobody: chown EPERM (no CAP_CHOWN)");
+    CHECK(nobodyDo("chmod-0640", GROUP0) == EPERM,
+          "nobody: chmod of root's node EPERM");
+    CHECK(nobodyDo("open-wronly", DRVS "vfio-pci/unbind") == EACCES,
+          "nobody: sysfs unbind (root 0200) EACCES");
+    CHECK(nobodyDo("open-rdonly", DEVS BDF0 "/vendor") == 0,
+          "nobody: sysfs vendor (0444) readable");
+
+    /* lend: stat, chown, chmod (qemuSupervisorLendGroups) */
+    CHECK_ERR(chown(GROUP0, NOBODY, NOBODY), 0, "chown 65534:65534");
+    CHECK_ERR(chmod(GROUP0, 0600), 0, "chmod 0600");
+    CHECK(nodeIs(GROUP0, NOBODY, NOBODY, 0600), "stat: 65534 65534 0600");
+    rc = nobodyOpen();
+    CHECK(rc == 0, "nobody: open + GET_STATUS (got %d)", rc);
+    CHECK(nobodyDo("access-rw", GROUP0) == 0, "nobody: access rw");
+    CHECK(nobodyDo("chown-self", GROUP0) == 0, "nobody: chown to itself");
+    CHECK(nobodyDo("chown-root", GROUP0) == EPERM, "nobody: chown to root "
+          "EPERM");
+    CHECK(nobodyDo("chmod-0640", GROUP0) == 0 &&
+          nodeIs(GROUP0, NOBODY, NOBODY, 0640), "nobody: chmod as owner");
+
+    /* restore (qemuTeardownRestoreOwners): chown, then chmod */
+    CHECK(chown(GROUP0, 0, 0) == 0 && chmod(GROUP0, 0600) == 0 &&
+          nodeIs(GROUP0, 0, 0, 0600), "restored to root:root 0600");
+    CHECK(nobodyOpen() == 10 + EACCES, "nobody: EACCES again");
+
+    /* devtmpfs: the node goes with the last vfio-pci device */
+    CHECK(chown(GROUP0, NOBODY, NOBODY) == 0 && chmod(GROUP0, 0666) == 0,
+          "lent again");
+    CHECK(writeStr(DRVS "vfio-pci/unbind", BDF0) == 0, "unbind %s", BDF0);
+    CHECK(stat(GROUP0, &sb) < 0 && errno == ENOENT, "stat: node gone");
+    CHECK_ERR(chown(GROUP0, 0, 0), ENOENT, "chown of the gone node");
+    CHECK_ERR(chmod(GROUP0, 0600), ENOENT, "chmod of the gone node");
+    CHECK(writeStr(DRVS "vfio-pci/bind", BDF0) == 0, "bind %s again", BDF0);
+    CHECK(nodeIs(GROUP0, 0, 0, 0600), "new node: root:root 0600");
+    CHECK(nobodyOpen() == 10 + EACCES, "nobody: EACCES on the new node");
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -707,6 +853,7 @@ main(int argc, char **argv)
     testMisc();
     testRace();
     testKvm();
+    testDac();
 
     printf("1..%d\n", testNum);
     return testFailed ? 1 : 0;
