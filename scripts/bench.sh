@@ -17,3 +17,5 @@ trap 'rm -f "$host"' EXIT
     done
 } > "$host"
 "$build/kernel/model/tcemodel-run" "$host" "$build/bench/bench-xml2argv" "$secs"
+# start --paused + destroy against QEMU alone (bench/start.py)
+python3 bench/start.py "$build/tools/tcevirt" tests/qemuxml2argvdata/pseries-basic.xml 20

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs the Debian packages tcevirt needs for a job, only if missing.
 #   scripts/install-deps.sh check   build + tests (make check)
-#   scripts/install-deps.sh demo    build + what `make demo` runs
+#   scripts/install-deps.sh demo    build + what `make demo` runs: the
+#                                   fake host and the lab (as for `lab`)
 #   scripts/install-deps.sh fuzz    clang and libFuzzer (make fuzz)
 #   scripts/install-deps.sh lab     cross compiler and tools for kernel/lab;
 #                                   enables the ppc64el architecture so apt
@@ -14,10 +15,10 @@ base=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
       libjson-glib-dev libseccomp-dev libxml2-utils python3 qemu-utils)
 newer=(qemu-system-ppc libvirt-common)    # QEMU >= 10.0, libvirt's domain.rng
 case $job in
-    check|demo) extra=() ;;
+    check) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
-    lab) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod xz-utils
-                cpio mmdebstrap) ;;
+    lab|demo) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
+                     xz-utils cpio mmdebstrap) ;;
     *) echo "usage: $0 check|demo|fuzz|lab" >&2; exit 2 ;;
 esac
 
@@ -35,10 +36,17 @@ missing_new=()
 qemu_ok || missing_new+=(qemu-system-ppc)
 installed libvirt-common || missing_new+=(libvirt-common)
 need_arch=0
-if [ "$job" = lab ] && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+if { [ "$job" = lab ] || [ "$job" = demo ]; } && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
     need_arch=1
 fi
-if [ ${#missing[@]} -eq 0 ] && [ ${#missing_new[@]} -eq 0 ] && [ $need_arch = 0 ]; then
+# the lab fetches ppc64el kernels: the apt lists must have that architecture
+need_lists=0
+if { [ "$job" = lab ] || [ "$job" = demo ]; } && [ $need_arch = 0 ] &&
+   ! apt-cache show busybox-static:ppc64el >/dev/null 2>&1; then
+    need_lists=1
+fi
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_new[@]} -eq 0 ] && [ $need_arch = 0 ] &&
+   [ $need_lists = 0 ]; then
     exit 0
 fi
 

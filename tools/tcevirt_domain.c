@@ -9,6 +9,8 @@
 
 #include "tcevirt.h"
 #include "qemu_driver.h"
+#include "qemu_process.h"
+#include "qemu_tce.h"
 #include "virerror.h"
 #include "viruuid.h"
 
@@ -142,6 +144,39 @@ tcevirtCmdDumpXML(int argc, char **argv)
         return tcevirtFail(err, NULL);
     xml = virDomainDefFormat(dom->def);
     fputs(xml, stdout);
+    return 0;
+}
+
+int
+tcevirtCmdDomtce(int argc, char **argv)
+{
+    g_autoptr(qemuDriverDomain) dom = NULL;
+    g_autoptr(qemuDriverConfig) cfg = NULL;
+    g_autoptr(GPtrArray) tce = NULL;
+    g_autoptr(GError) err = NULL;
+    guint i;
+    int rc;
+    const char *name = tcevirtDomainArgs("domtce", argc, argv, NULL, NULL,
+                                         TRUE, &rc);
+
+    if (!name)
+        return rc;
+    if (!(dom = tcevirtLookup(name, FALSE, &err)) ||
+        !(cfg = qemuDriverConfigNew(&err)))
+        return tcevirtFail(err, NULL);
+    tce = qemuDomainTCEReport(cfg, dom->def, dom->status);
+    if (!tce->len)
+        printf("Domain '%s' has no host devices\n", dom->def->name);
+    for (i = 0; i < tce->len; i++) {
+        qemuTCEGroup *g = g_ptr_array_index(tce, i);
+
+        printf("IOMMU group %d on %s (%s)\n", g->group, g->phb ? g->phb : "?",
+               g->devices);
+        printf("  predicted:  %s (%s)\n",
+               g->predictedInKernel ? "in-kernel" : "userspace", g->predicted);
+        printf("  observed:   %s (%s)\n", qemuTCEObservedString(g->observed),
+               g->observedWhy);
+    }
     return 0;
 }
 
@@ -280,7 +315,31 @@ tcevirtCmdDominfo(int argc, char **argv)
            def->mem.current ? def->mem.current : def->mem.total);
     printf("%-16s%s\n", "Persistent:", dom->persistent ? "yes" : "no");
     printf("%-16s%s\n", "Autostart:", "disable");
+    if (def->hostdevs->len) {
+        g_autoptr(qemuDriverConfig) cfg = qemuDriverConfigNew(NULL);
+        g_autoptr(GPtrArray) tce = cfg ? qemuDomainTCEReport(cfg, def, dom->status) : NULL;
+        guint i;
+
+        for (i = 0; tce && i < tce->len; i++) {
+            qemuTCEGroup *g = g_ptr_array_index(tce, i);
+            g_autofree char *label = g_strdup_printf("TCE group %d:", g->group);
+
+            printf("%-16spredicted %s, observed %s\n", label,
+                   g->predictedInKernel ? "in-kernel" : "userspace",
+                   qemuTCEObservedString(g->observed));
+        }
+    }
     if (dom->status) {
+        g_autoptr(qemuDriver) drv = qemuDriverOpen(NULL);
+        g_autoptr(JsonNode) live = drv ? qemuProcessControl(drv, def->name, "status",
+                                                            NULL, NULL) : NULL;
+        JsonObject *o = live && JSON_NODE_HOLDS_OBJECT(live) ?
+            json_node_get_object(live) : NULL;
+
+        /* asked of the supervisor, which asks QEMU */
+        printf("%-16s%s\n", "QEMU status:", o ?
+               json_object_get_string_member_with_default(o, "qemu-status", "-") :
+               "(the supervisor does not answer)");
         printf("%-16s%d\n", "Supervisor:", (int) dom->status->supervisorPid);
         printf("%-16s%s\n", "VFIO handoff:",
                dom->status->handoff && *dom->status->handoff ?
@@ -382,3 +441,24 @@ const char tcevirtDomstateHelp[] =
 "    Like `virsh domstate`: running, paused, in shutdown, shut off. With\n"
 "    --reason, why: booted, unpaused, destroyed, shutdown, crashed,\n"
 "    failed (the reason of the last stop is kept until the host reboots).\n";
+
+const char tcevirtDomtceHelp[] =
+"NAME\n"
+"    tcevirt domtce - is in-kernel TCE acceleration on for a domain\n"
+"\n"
+"SYNOPSIS\n"
+"    tcevirt domtce DOMAIN\n"
+"\n"
+"DESCRIPTION\n"
+"    For every IOMMU group of the domain's host devices:\n"
+"\n"
+"    predicted   from this host: KVM with KVM_CAP_SPAPR_TCE_64 and\n"
+"                KVM_CAP_SPAPR_TCE_VFIO, the KVM-VFIO device, a container\n"
+"                offering VFIO_SPAPR_TCE_v2_IOMMU (what host-validate checks)\n"
+"    observed    from the running QEMU's trace in the domain log: the\n"
+"                group's file was attached to a KVM TCE table\n"
+"                (vfio_spapr_group_attach) - 'in-kernel'; a DMA window\n"
+"                exists but no attach - 'userspace', every H_PUT_TCE then\n"
+"                goes through QEMU; no DMA window yet - 'not yet'.\n"
+"\n"
+"    QEMU falls back to the slow path silently; this is where it shows.\n";

@@ -244,6 +244,8 @@ const tcevirtVerb tcevirtVerbs[] = {
       tcevirtDominfoHelp },
     { "domstate", tcevirtCmdDomstate, "show a domain's state",
       tcevirtDomstateHelp },
+    { "domtce", tcevirtCmdDomtce,
+      "is in-kernel TCE acceleration on, per IOMMU group", tcevirtDomtceHelp },
     { "nodedev-detach", tcevirtCmdNodedevDetach,
       "give a host PCI device to vfio-pci", tcevirtNodedevDetachHelp },
     { "nodedev-reattach", tcevirtCmdNodedevReattach,

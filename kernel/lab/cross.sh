@@ -31,5 +31,9 @@ if [ ! -f "$build/build.ninja" ]; then
     meson setup "$build" "$top" --cross-file "$build.cross" \
         -Dqemu_tests=false -Dbuildtype=release -Db_ndebug=false >/dev/null
 fi
-ninja -C "$build" tools/tcevirt >&2
+# quiet unless it fails (make demo streams this script's caller)
+if ! ninja -C "$build" tools/tcevirt > "$build/ninja.log" 2>&1; then
+    cat "$build/ninja.log" >&2
+    exit 1
+fi
 echo "$build/tools/tcevirt"

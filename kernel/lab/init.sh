@@ -41,15 +41,20 @@ if [ "$mode" = contract ]; then
     run vfio_spapr_test TCE_BDF=$lone
     run kvm_test TCE_BDF=$lone
     dmesg | grep -iE 'warn|bug|oops' | head -5 | sed 's/^/LABINFO: dmesg: /'
-elif [ "$mode" = tcevirt ]; then
+elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = demo ]; then
     # tcevirt runs from Debian's ppc64el tree, shared read-only over 9p
+    case $mode in
+        tcevirt) script=checks.sh tag=TAP:tcevirt_checks ;;
+        lifecycle) script=lifecycle.sh tag=TAP:lifecycle_checks ;;
+        demo) script=demo.sh tag=DEMO ;;
+    esac
     mkdir -p /mnt/root
     if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro lab /mnt/root; then
         for d in dev proc sys; do mount --bind /$d /mnt/root/$d; done
         mount -t tmpfs tmpfs /mnt/root/tmp
         mount -t tmpfs tmpfs /mnt/root/run
-        chroot /mnt/root /bin/busybox sh /opt/tcevirt/checks.sh 2>&1 |
-            sed "s/^/TAP:tcevirt_checks: /"
+        chroot /mnt/root /bin/busybox sh /opt/tcevirt/$script 2>&1 |
+            sed "s/^/$tag: /"
     else
         info "9p mount of the ppc64el tree failed"
     fi

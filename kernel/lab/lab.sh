@@ -8,6 +8,14 @@
 #   kernel/lab/lab.sh tcevirt [BUILD]    run tcevirt (cross-built for
 #                                        ppc64le) against the real kernel:
 #                                        kernel/lab/tcevirt-checks.sh
+#   kernel/lab/lab.sh lifecycle [BUILD]  tcevirt define/start/destroy of a
+#                                        KVM pseries guest (kvm-hv) with the
+#                                        e1000e passed through:
+#                                        kernel/lab/lifecycle-checks.sh
+#                                        (LAB_L2_MIB: its RAM, default 512)
+#   kernel/lab/lab.sh demo [BUILD]       the same, narrated, streamed to the
+#                                        terminal (make demo):
+#                                        kernel/lab/demo-inside.sh
 #   kernel/lab/lab.sh payload BUILD DIR  run DIR/run.sh inside (9p share)
 #   kernel/lab/lab.sh shell              interactive busybox shell
 #
@@ -23,10 +31,13 @@ build=${2:-$top/build}
 if [ "$mode" = all ]; then
     # every suite, one boot each; the last line adds them up
     rc=0
-    for m in contract tcevirt; do
+    for m in contract tcevirt lifecycle; do
         "$0" "$m" "$build" || rc=1
     done
-    cat "${LAB_OUT:-$build/lab}"/summary-contract "${LAB_OUT:-$build/lab}"/summary-tcevirt 2>/dev/null |
+    for m in contract tcevirt lifecycle; do
+        f=${LAB_OUT:-$build/lab}/summary-$m
+        [ -f "$f" ] && cat "$f" || echo "0 passed, 1 failed, 0 skipped"
+    done |
         awk '{p += $1; f += $3; s += $5}
              END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
     exit $rc
@@ -108,6 +119,7 @@ devs=(-device e1000e,bus=pcie.0,addr=0x0
       -device nec-usb-xhci,bus=pcie.2,addr=0x0)
 append="console=hvc0 loglevel=4 labmode=$mode"
 share=()
+mem=3G
 case $mode in
     payload)
         [ -d "${3:-}" ] || { log "payload mode needs a directory"; exit 2; }
@@ -116,7 +128,7 @@ case $mode in
         ;;
     shell) append="$append labshell=1" ;;
     contract) ;;
-    tcevirt)
+    tcevirt|lifecycle|demo)
         # Debian's ppc64el tree is the root tcevirt runs from (over 9p)
         root=$("$here/rootfs.sh" "$cache")
         tcevirt=$("$here/cross.sh" "$root" "$out/build-ppc64le")
@@ -124,6 +136,24 @@ case $mode in
             "$root/tmp" "$root/run"
         cp "$tcevirt" "$root/opt/tcevirt/tcevirt"
         cp "$here/tcevirt-checks.sh" "$root/opt/tcevirt/checks.sh"
+        if [ "$mode" != tcevirt ]; then
+            # the L2 guest: the same kernel (stripped) and a busybox
+            # initramfs with e1000e; read by QEMU as tcevirt-qemu
+            l2="$root/opt/tcevirt/l2"
+            mkdir -p "$l2" "$out/l2bin"
+            if [ ! -f "$l2/vmlinux" ] || [ "$kroot/boot/vmlinux-$kver" -nt "$l2/vmlinux" ]; then
+                powerpc64le-linux-gnu-strip -o "$l2/vmlinux" "$kroot/boot/vmlinux-$kver"
+            fi
+            "$here/mkinitrd.sh" "$kroot" "$kver" "$cache/busybox/bin/busybox" \
+                "$out/l2bin" "$here/l2-init.sh" "$l2/initrd.cpio.gz" e1000e
+            chmod 644 "$l2/vmlinux" "$l2/initrd.cpio.gz"
+            # LAB_L2_MIB: the guest's RAM (default 512 MiB)
+            sed "s|<memory unit='MiB'>[0-9]*</memory>|<memory unit='MiB'>${LAB_L2_MIB:-512}</memory>|" \
+                "$here/lab-l2.xml" > "$root/opt/tcevirt/lab-l2.xml"
+            cp "$here/lifecycle-checks.sh" "$root/opt/tcevirt/lifecycle.sh"
+            cp "$here/demo-inside.sh" "$root/opt/tcevirt/demo.sh"
+            mem=4G
+        fi
         share=(-fsdev "local,id=fs0,path=$root,security_model=none,readonly=on"
                -device virtio-9p-pci,fsdev=fs0,mount_tag=lab,bus=pcie.3,addr=0x0)
         ;;
@@ -134,25 +164,46 @@ vmlinux=$(ls "$kroot"/boot/vmlinux-"$kver")
 log "booting powernv9 (TCG), console in $console"
 start=$(date +%s)
 if [ "$mode" = shell ]; then
-    exec qemu-system-ppc64 -M powernv9 -accel tcg -m 3G -smp 1 -nographic \
+    exec qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic \
         -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
         "${devs[@]}" "${share[@]}"
 fi
 set +e
-timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
-    qemu-system-ppc64 -M powernv9 -accel tcg -m 3G -smp 1 -nographic \
-    -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
-    "${devs[@]}" "${share[@]}" </dev/null >"$console" 2>&1
-rc=$?
+if [ "$mode" = demo ]; then
+    # streamed: the firmware's and the kernel's milestones while the
+    # emulated POWER9 boots, then what the narrated script inside says
+    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
+        qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic \
+        -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
+        "${devs[@]}" "${share[@]}" </dev/null 2>&1 | tee "$console" |
+        tr -d '\r' | stdbuf -oL awk -v t0="$start" '
+            function el() { return sprintf("[%3d s] ", systime() - t0) }
+            /OPAL v.* starting/ { print el() "POWER9 firmware (skiboot) starting"; fflush(); next }
+            /INIT: Starting kernel/ { print el() "skiboot hands over to Linux"; fflush(); next }
+            /^LABINFO: kernel / { sub(/^LABINFO: /, ""); print el() "Linux up: " $0; fflush(); next }
+            /^LABINFO: pci .*group=$/ { next }
+            /^LABINFO: pci / { sub(/^LABINFO: /, ""); print el() "  " $0; fflush(); next }
+            /^DEMO: / { sub(/^DEMO: /, ""); print; fflush(); next }'
+    rc=${PIPESTATUS[0]}
+else
+    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
+        qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic \
+        -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
+        "${devs[@]}" "${share[@]}" </dev/null >"$console" 2>&1
+    rc=$?
+fi
 set -e
 log "qemu exited with $rc after $(( $(date +%s) - start )) s"
 
 # ---- results -------------------------------------------------------------
 tr -d '\r' < "$console" > "$console.txt"
-if [ "$mode" = contract ] || [ "$mode" = tcevirt ]; then
+if [ "$mode" = demo ]; then
+    exit $rc
+elif [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ]; then
     pass=0 fail=0 skip=0
     suites="pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test"
     [ "$mode" = tcevirt ] && suites=tcevirt_checks
+    [ "$mode" = lifecycle ] && suites=lifecycle_checks
     for t in $suites; do
         sed -n "s/^TAP:$t: //p" "$console.txt" > "$out/$t.tap"
         if ! grep -q '^# Totals' "$out/$t.tap"; then

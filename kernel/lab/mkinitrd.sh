@@ -10,7 +10,7 @@ w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 mkdir -p "$w"/{bin,sbin,dev,proc,sys,tmp,mnt,lib/modules}
 cp "$busybox" "$w/bin/busybox"
-cp "$bindir"/* "$w/bin/"
+for f in "$bindir"/*; do [ -e "$f" ] && cp "$f" "$w/bin/"; done
 cp "$init" "$w/init"
 chmod 755 "$w/init"
 : > "$w/modules.order"

@@ -19,4 +19,16 @@ if [ ! -f "$root/.complete" ]; then
         "deb http://deb.debian.org/debian bookworm-backports main" >&2
     touch "$root/.complete"
 fi
+# Accounts (an extract-only tree runs no maintainer scripts, so it has no
+# /etc/passwd): root, and the unprivileged system user tcevirt runs QEMU as
+# by default (what `useradd --system tcevirt-qemu` gives on a real host).
+# Outside the cached step so that trees built before it get them too.
+if ! grep -qs '^tcevirt-qemu:' "$root/etc/passwd"; then
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+        'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin' \
+        'tcevirt-qemu:x:990:990:tcevirt QEMU:/nonexistent:/usr/sbin/nologin' \
+        > "$root/etc/passwd"
+    printf '%s\n' 'root:x:0:' 'kvm:x:991:' 'nogroup:x:65534:' 'tcevirt-qemu:x:990:' \
+        > "$root/etc/group"
+fi
 echo "$root"

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@ qemuDriverConfigFree(qemuDriverConfig *cfg)
     g_free(cfg->qemuRunDir);
     g_free(cfg->logDir);
     g_free(cfg->user);
+    g_free(cfg->groups);
     g_free(cfg);
 }
 
@@ -137,5 +139,14 @@ qemuDriverConfigResolveUser(qemuDriverConfig *cfg, GError **errp)
     }
     cfg->uid = pw->pw_uid;
     cfg->gid = pw->pw_gid;
+    /* its supplementary groups (kvm on most hosts) go with it; NSS is not
+     * safe after fork, so they are resolved here */
+    cfg->ngroups = 16;
+    cfg->groups = g_new0(gid_t, cfg->ngroups);
+    if (getgrouplist(cfg->user, cfg->gid, cfg->groups, &cfg->ngroups) < 0) {
+        cfg->groups = g_renew(gid_t, cfg->groups, cfg->ngroups);
+        if (getgrouplist(cfg->user, cfg->gid, cfg->groups, &cfg->ngroups) < 0)
+            cfg->ngroups = 0;
+    }
     return TRUE;
 }

@@ -30,6 +30,8 @@ typedef struct {
     char *user;                     /* QEMU's user; "" = tcevirt's own */
     uid_t uid;
     gid_t gid;
+    gid_t *groups;                  /* supplementary groups of the user */
+    int ngroups;
     int fdHandoff;                  /* qemuFDHandoff */
     unsigned int startTimeout;      /* seconds until QMP answers */
     unsigned int shutdownTimeout;   /* seconds: shutdown --timeout default */

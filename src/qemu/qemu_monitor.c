@@ -24,7 +24,7 @@
 /* at most this much per qemuMonitorReadAvailable(), so a flood of events
  * cannot starve the supervisor's other fds */
 #define QEMU_MONITOR_READ_MAX (1024 * 1024)
-#define QEMU_MONITOR_RETRY_MS 50
+#define QEMU_MONITOR_RETRY_MS 2
 #define QEMU_MONITOR_ID_PREFIX "tcevirt-"
 
 struct _qemuMonitor {

@@ -236,7 +236,8 @@ qemuProcessControl(qemuDriver *drv, const char *name, const char *execute,
         g_string_append_len(in, buf, n);
     }
     close(fd);
-    if (!json_parser_load_from_data(parser, in->str, in->len, NULL) ||
+    if (!in->len || !json_parser_load_from_data(parser, in->str, in->len, NULL) ||
+        !json_parser_get_root(parser) ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
         virReportError(errp, VIR_ERR_INTERNAL_ERROR,
                        "the supervisor of domain '%s' gave no answer to '%s'",

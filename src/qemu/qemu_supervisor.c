@@ -55,6 +55,7 @@ typedef struct {
     int killStage;                  /* 0 none, 1 quit sent, 2 SIGTERM sent, 3 SIGKILL */
     gint64 killAt;                  /* monotonic µs of the next escalation */
     gint64 powerdownDeadline;       /* shutdown --timeout, 0 = none */
+    gboolean restarted;             /* STOP/RESUME already queued are stale */
 } qemuSupervisor;
 
 char *
@@ -203,7 +204,7 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
         }
     }
     if (cfg->uid != geteuid() || cfg->gid != getegid()) {
-        if (setgroups(0, NULL) < 0 || setgid(cfg->gid) < 0 ||
+        if (setgroups(cfg->ngroups, cfg->groups) < 0 || setgid(cfg->gid) < 0 ||
             setuid(cfg->uid) < 0) {
             e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_USER, errno };
             goto fail;
@@ -233,13 +234,23 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
 
 static gboolean
 qemuSupervisorExecFailed(const qemuSupervisorExecError *e, const char *emulator,
-                         const qemuDriverConfig *cfg, GError **errp)
+                         const qemuDriverConfig *cfg, guint64 memlock,
+                         GError **errp)
 {
     switch (e->stage) {
-    case QEMU_EXEC_STAGE_RLIMIT:
-        virReportSystemError(errp, e->err, "cannot set QEMU's locked-memory "
-                             "limit; run tcevirt as root");
+    case QEMU_EXEC_STAGE_RLIMIT: {
+        struct rlimit rl = { 0, 0 };
+
+        getrlimit(RLIMIT_MEMLOCK, &rl);
+        virReportSystemError(errp, e->err, "cannot raise QEMU's locked-memory "
+                             "limit to %" G_GUINT64_FORMAT " KiB (the hard "
+                             "limit here is %llu KiB): tcevirt needs "
+                             "CAP_SYS_RESOURCE for that, or a lower "
+                             "<memtune><hard_limit>", memlock / 1024,
+                             rl.rlim_max == RLIM_INFINITY ? 0ULL :
+                             (unsigned long long) rl.rlim_max / 1024);
         break;
+    }
     case QEMU_EXEC_STAGE_USER:
         virReportSystemError(errp, e->err, "cannot switch QEMU to user '%s' "
                              "(uid %u); run tcevirt as root or set user= in "
@@ -400,6 +411,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     g_auto(GStrv) argv = NULL;
     g_autoptr(GStrvBuilder) argvb = g_strv_builder_new();
     qemuSupervisorExecError e = { 0, 0 };
+    g_autoptr(GError) recvErr = NULL;
     int sv2[2] = { -1, -1 };
     int errPipe[2] = { -1, -1 };
     off_t logStart;
@@ -466,7 +478,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
 
         close(sv2[1]);
         sv2[1] = -1;
-        if ((listener = virSeccompNotifyReceive(sv2[0], errp)) < 0)
+        if ((listener = virSeccompNotifyReceive(sv2[0], &recvErr)) < 0)
             goto exec_error;
         if (!(sv->broker = virSeccompBrokerNew(listener, "/dev/vfio",
                                                (const unsigned int *) groups->data,
@@ -481,7 +493,12 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     while ((n = read(errPipe[0], &e, sizeof(e))) < 0 && errno == EINTR)
         ;
     if (n == sizeof(e)) {
-        qemuSupervisorExecFailed(&e, argv[0], cfg, errp);
+        /* what the child says beats "it sent no listener" */
+        qemuSupervisorExecFailed(&e, argv[0], cfg, sv->p->memlockLimit, errp);
+        goto cleanup;
+    }
+    if (recvErr) {
+        g_propagate_error(errp, g_steal_pointer(&recvErr));
         goto cleanup;
     }
     if (seccomp && !sv->broker)
@@ -520,7 +537,12 @@ qemuSupervisorStopQEMU(qemuSupervisor *sv, const char *reason)
     qemuSupervisorLog(sv, "stopping QEMU (%s)", reason);
     sv->killStage = 1;
     sv->killAt = g_get_monotonic_time() + QEMU_QUIT_WAIT_MS * G_TIME_SPAN_MILLISECOND;
-    if (!sv->mon || !qemuMonitorQuit(sv->mon, &err)) {
+    if (sv->mon) {
+        g_autoptr(JsonNode) ret = NULL;
+
+        /* a short wait: a QEMU that does not answer is escalated */
+        ret = qemuMonitorCommand(sv->mon, "quit", NULL, 500, &err);
+    } else {
         sv->killStage = 2;
         kill(sv->pid, SIGTERM);
         sv->killAt = g_get_monotonic_time() + QEMU_TERM_WAIT_MS * G_TIME_SPAN_MILLISECOND;
@@ -554,6 +576,42 @@ qemuSupervisorEscalate(qemuSupervisor *sv)
 
 /* ---- QMP events ---- */
 
+/* <on_poweroff> / <on_crash>: @action of the definition, @dflt when unset */
+static void
+qemuSupervisorLifecycle(qemuSupervisor *sv, int action, const char *what,
+                        const char *reason)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+
+    switch (action) {
+    case VIR_DOMAIN_LIFECYCLE_RESTART:
+    case VIR_DOMAIN_LIFECYCLE_RENAME_RESTART:
+    case VIR_DOMAIN_LIFECYCLE_COREDUMP_RESTART:
+        /* the host devices stay with the domain across the restart */
+        qemuSupervisorLog(sv, "%s: restarting the guest", what);
+        if (!(ret = qemuMonitorCommand(sv->mon, "system_reset", NULL,
+                                       QEMU_MONITOR_TIMEOUT_MS, &err)) ||
+            !qemuMonitorCont(sv->mon, &err)) {
+            qemuSupervisorLog(sv, "cannot restart the guest: %s", err->message);
+            qemuSupervisorStopQEMU(sv, reason);
+            return;
+        }
+        qemuSupervisorSaveStatus(sv, QEMU_STATE_RUNNING, "booted");
+        sv->restarted = TRUE;
+        return;
+    case VIR_DOMAIN_LIFECYCLE_PRESERVE:
+        qemuSupervisorLog(sv, "%s: preserved for inspection; 'tcevirt destroy' "
+                          "ends it", what);
+        qemuSupervisorSaveStatus(sv, g_str_equal(reason, "crashed") ?
+                                 QEMU_STATE_PAUSED : QEMU_STATE_SHUTDOWN, reason);
+        return;
+    default:                        /* destroy, coredump-destroy */
+        qemuSupervisorStopQEMU(sv, reason);
+        return;
+    }
+}
+
 static void
 qemuSupervisorEvents(qemuSupervisor *sv)
 {
@@ -571,18 +629,27 @@ qemuSupervisorEvents(qemuSupervisor *sv)
                                   event->data, "reason", "?"));
             if (guest && !sv->killStage) {
                 sv->guestShutdown = TRUE;
-                /* on_poweroff: tcevirt destroys (restart is not offered) */
-                qemuSupervisorStopQEMU(sv, "shutdown");
+                sv->powerdownDeadline = 0;
+                qemuSupervisorLifecycle(sv, sv->p->def->onPoweroff,
+                                        "the guest powered off", "shutdown");
             }
+        } else if (sv->restarted && (g_str_equal(event->name, "STOP") ||
+                                     g_str_equal(event->name, "RESUME"))) {
+            continue;
         } else if (g_str_equal(event->name, "STOP") && !sv->killStage) {
-            qemuSupervisorSaveStatus(sv, QEMU_STATE_PAUSED, "user");
-        } else if (g_str_equal(event->name, "RESUME") && !sv->killStage) {
+            if (sv->st->state != QEMU_STATE_SHUTDOWN &&
+                !g_str_equal(sv->st->reason, "crashed"))
+                qemuSupervisorSaveStatus(sv, QEMU_STATE_PAUSED, "user");
+        } else if (g_str_equal(event->name, "RESUME") && !sv->killStage &&
+                   sv->st->state != QEMU_STATE_RUNNING) {
             qemuSupervisorSaveStatus(sv, QEMU_STATE_RUNNING, "unpaused");
         } else if (g_str_equal(event->name, "GUEST_PANICKED") && !sv->killStage) {
             qemuSupervisorLog(sv, "the guest panicked");
-            qemuSupervisorStopQEMU(sv, "crashed");
+            qemuSupervisorLifecycle(sv, sv->p->def->onCrash, "the guest panicked",
+                                    "crashed");
         }
     }
+    sv->restarted = FALSE;
 }
 
 /* ---- control socket ---- */
@@ -724,6 +791,7 @@ qemuSupervisorServe(qemuSupervisor *sv)
     }
     buf[len] = '\0';
     if (json_parser_load_from_data(parser, buf, len, NULL) &&
+        json_parser_get_root(parser) &&
         JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
         reply = qemuSupervisorHandle(sv,
                     json_node_get_object(json_parser_get_root(parser)));
@@ -891,8 +959,9 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     if ((sv.ctlFd = qemuSupervisorListen(ctlPath, &err)) < 0 ||
         !qemuSupervisorLaunch(&sv, &err)) {
         qemuSupervisorLog(&sv, "start failed: %s", err->message);
-        qemuSupervisorReport(&sv, err);
+        /* the CLI hears of the failure once the host is restored */
         qemuSupervisorFinish(&sv, "failed");
+        qemuSupervisorReport(&sv, err);
         close(sv.lockFd);
         return 1;
     }

@@ -134,16 +134,26 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
         ok = FALSE;
     }
     if (def && def->hostdevs->len) {
+        if (!(mgr = virHostdevManagerNew(cfg->stateDir, &err))) {
+            virWarningAdd(warnings, "%s", err->message);
+            return FALSE;
+        }
         groups = qemuDomainHostdevGroups(def);
         for (i = 0; i < groups->len; i++) {
-            if (!virVFIOGroupWaitReleased(g_array_index(groups, int, i),
-                                          QEMU_TEARDOWN_GROUP_WAIT_MS, &err)) {
+            int group = g_array_index(groups, int, i);
+            g_autofree char *owner = virHostdevGroupOwner(mgr, group);
+
+            /* only this domain's claims: another domain may hold a group
+             * this one failed to claim */
+            if (!owner || !g_str_equal(owner, st->name))
+                continue;
+            if (!virVFIOGroupWaitReleased(group, QEMU_TEARDOWN_GROUP_WAIT_MS,
+                                          &err)) {
                 virWarningAdd(warnings, "%s", err->message);
                 return FALSE;
             }
         }
-        if (!(mgr = virHostdevManagerNew(cfg->stateDir, &err)) ||
-            !virHostdevReleaseDomain(mgr, def, &err)) {
+        if (!virHostdevReleaseDomain(mgr, def, &err)) {
             virWarningAdd(warnings, "cannot release the host devices of "
                           "domain '%s': %s", st->name, err->message);
             return FALSE;

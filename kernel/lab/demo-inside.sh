@@ -1,0 +1,84 @@
+#!/bin/busybox sh
+# make demo, inside the lab's emulated POWER9 (chroot into Debian's
+# ppc64el tree, kvm-hv loaded; see kernel/lab/lab.sh demo): tcevirt starts
+# a KVM pseries guest with the e1000e passed through, narrated.  The host
+# side prints these lines as they come.
+/bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
+export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
+export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
+export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
+printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+chmod 666 /dev/kvm          # what Debian's udev does; the lab has no udev
+cd /opt/tcevirt
+PATH=/opt/tcevirt:$PATH
+dom=lab-l2 console=/tmp/lab-l2.console
+log=$TCEVIRT_STATE_DIR/log/$dom.log
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+note() { printf '   %s\n' "$*"; }
+show() { printf '\033[36m# %s\033[0m\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { echo "$1 $(now)" | awk '{printf "%.1f", $2 - $1}'; }
+
+say "Inside the emulated POWER9: Debian's $(uname -r) kernel, kvm-hv loaded"
+note "tcevirt $(tcevirt --version | cut -d' ' -f2), cross-built for ppc64le, runs as root; QEMU 10 runs as tcevirt-qemu."
+
+say "1. host-validate: can this host run pseries guests with VFIO, TCEs in the kernel?"
+show tcevirt host-validate
+
+say "2. nodedev-list --details: the PCI devices, their IOMMU groups and drivers"
+note "0000:01:00.0 is an e1000e alone in IOMMU group 0, on the e1000e driver: the device to pass through."
+show tcevirt nodedev-list --details
+
+say "3. The domain: libvirt XML, a KVM pseries guest, the e1000e as a managed <hostdev>"
+printf '\033[36m# %s\033[0m\n' "grep -E 'domain|memory|kernel|cfpc|hostdev|address|console' lab-l2.xml"
+grep -E '<domain|<memory|<kernel|<cfpc|<hostdev|<address|<console' lab-l2.xml | sed 's/^/  /'
+show tcevirt define lab-l2.xml
+
+say "4. start: supervisor, e1000e to vfio-pci, QEMU as tcevirt-qemu, VFIO fds handed over by seccomp"
+t0=$(now)
+show tcevirt start $dom
+note "(start returned after $(since $t0) s)"
+d=/sys/bus/pci/devices/0000:01:00.0/driver
+note "0000:01:00.0 is now on $(basename $(readlink $d)); the supervisor's notes in $log:"
+grep -E 'tcevirt: (injected|domain running)' $log | sed 's/^.*tcevirt: /  log| /'
+
+say "5. list and dominfo: the guest runs, its TCE group accelerated in the kernel"
+show tcevirt list
+show tcevirt dominfo $dom
+pid=$(tcevirt dominfo $dom | awk '$1 == "Id:" {print $2}')
+
+say "6. domtce: QEMU attached the IOMMU group to KVM's in-kernel TCE table"
+if tcevirt help domtce > /dev/null 2>&1; then
+    show tcevirt domtce $dom
+else
+    show grep -h vfio_spapr_ $log
+fi
+
+say "7. QEMU: unprivileged, no access to /dev/vfio, locked memory as computed"
+note "$(grep -E '^Uid:' /proc/$pid/status | tr '\t' ' ')   (tcevirt-qemu is uid $(id -u tcevirt-qemu))"
+note "$(ls -l /dev/vfio/0 | awk '{print $1, $3, $4, $NF}')   (root-only: QEMU got its fd from the supervisor)"
+note "VmLck of QEMU: $(awk '$1 == "VmLck:" {print $2, $3}' /proc/$pid/status); limit tcevirt computed: $(( $(tcevirt memlock --bytes lab-l2.xml) / 1024 )) kB"
+
+say "8. The guest's console: the e1000e, bound to its driver, link up"
+t0=$(now)
+shown=0 s=0
+while [ $s -lt 300 ] && [ -d /proc/$pid ]; do
+    lines=$(tr -d '\r' < $console 2>/dev/null | grep -c '^L2:')
+    if [ "$lines" -gt "$shown" ]; then
+        tr -d '\r' < $console | grep '^L2:' | sed -n "$((shown + 1)),${lines}p" | sed 's/^/  guest console| /'
+        shown=$lines
+    fi
+    grep -q '^L2: ready' $console 2>/dev/null && break
+    sleep 1; s=$((s + 1))
+done
+note "(guest ready $(since $t0) s after start returned)"
+
+say "9. destroy: QEMU stops, the e1000e goes back to its driver, the claim is released"
+t0=$(now)
+show tcevirt destroy $dom
+note "(destroy returned after $(since $t0) s)"
+show tcevirt domstate --reason $dom
+printf '\033[36m# %s\033[0m\n' "tcevirt nodedev-list --details | grep -e Name -e pci_0000_01_00_0"
+tcevirt nodedev-list --details | grep -e Name -e pci_0000_01_00_0 | sed 's/^/  /'
+
+say "Done: the POWER9 powers off."

@@ -1,0 +1,157 @@
+#!/bin/busybox sh
+# Runs inside the lab's POWER9 (chroot into Debian's ppc64el tree, kvm-hv
+# loaded): the domain lifecycle of tcevirt on the real 6.12 kernel with a
+# KVM pseries guest (L2) that has the lone e1000e 0000:01:00.0 passed
+# through (/opt/tcevirt/lab-l2.xml, guest /init: kernel/lab/l2-init.sh).
+# TAP output; "# " lines carry the commands, their output and the numbers.
+/bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
+export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
+export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
+export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
+# QMP answers only after VFIO has pinned guest RAM: slow under TCG
+printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+t=/opt/tcevirt/tcevirt
+xml=/opt/tcevirt/lab-l2.xml
+dom=lab-l2 bdf=0000:01:00.0
+console=/tmp/lab-l2.console
+log=$TCEVIRT_STATE_DIR/log/$dom.log
+n=0 fails=0
+ok() {  # ok NAME STATUS [DETAIL...]
+    n=$((n + 1))
+    if [ "$2" = 0 ]; then
+        echo "ok $n $1"
+    else
+        echo "not ok $n $1"
+        shift 2
+        [ $# -gt 0 ] && echo "# $*"
+        fails=$((fails + 1))
+    fi
+}
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+drv() { d=/sys/bus/pci/devices/$1/driver; [ -e $d ] && basename $(readlink $d) || echo none; }
+group() { basename $(readlink /sys/bus/pci/devices/$1/iommu_group); }
+run() {  # run CMD...: show the command and its output; status in $rc
+    echo "# \$ ${*#/opt/tcevirt/}"
+    "$@" > /tmp/out 2>&1
+    rc=$?
+    sed 's/^/#   /' /tmp/out
+}
+now() { cut -d' ' -f1 /proc/uptime; }
+field() { awk -v k="$1" '$1 == k {print $2}' /proc/$2/status; }
+echo "TAP version 13"
+echo "# $($t --version) on $(uname -r) $(uname -m)"
+
+# Debian's udev makes /dev/kvm 0666 (root:kvm); the lab has no udev
+chmod 666 /dev/kvm
+grp=$(group $bdf)
+
+uid=$(id -u tcevirt-qemu 2>/dev/null)
+[ -n "$uid" ] && [ "$uid" != 0 ]
+ok setup/qemu-user-exists $? "no tcevirt-qemu in /etc/passwd"
+echo "# tcevirt-qemu: uid $uid; $bdf driver $(drv $bdf), IOMMU group $grp"
+
+run $t define $xml
+ok define $rc
+
+run $t memlock $xml
+limit=$($t memlock --bytes $xml 2>/dev/null)
+[ -n "$limit" ] && [ "$limit" -gt 0 ] 2>/dev/null
+ok memlock/computes-a-limit $? "limit '$limit'"
+
+t0=$(now)
+run $t start $dom
+t1=$(now)
+ok start $rc
+echo "# start returned after $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s"
+
+run $t list
+grep -q "^ *[0-9][0-9]* *$dom *running" /tmp/out
+ok list/shows-it-running $?
+
+run $t dominfo $dom
+pid=$(awk '$1 == "Id:" {print $2}' /tmp/out)
+grep -q "^State: *running" /tmp/out && [ -d "/proc/$pid" ]
+ok dominfo/running-with-a-qemu-pid $? "pid '$pid'"
+grep -q "^VFIO handoff: *seccomp" /tmp/out
+ok dominfo/vfio-handoff-is-seccomp $?
+[ -n "$pid" ] || pid=$(pgrep -f "guest=$dom," | head -1)
+
+# QEMU runs unprivileged and cannot open the group node itself
+quid=$(field Uid: $pid)
+echo "# QEMU pid $pid: $(grep -E '^(Uid|Gid|Groups|NoNewPrivs|Seccomp):' /proc/$pid/status | tr '\t' ' ' | tr '\n' ';')"
+[ "$quid" = "$uid" ] && [ "$(awk '$1 == "Uid:" {print $2 $3 $4 $5}' /proc/$pid/status)" = "$uid$uid$uid$uid" ]
+ok qemu/runs-as-tcevirt-qemu $? "Uid: $(grep '^Uid:' /proc/$pid/status)"
+echo "# $(ls -l /dev/vfio/$grp)"
+[ "$(stat -c '%u %a' /dev/vfio/$grp)" = "0 600" ]
+ok qemu/group-node-is-root-only $? "$(stat -c '%U %a' /dev/vfio/$grp)"
+# (the tree's busybox setpriv cannot change uids: python3 does it)
+python3 -c "import os, sys
+os.setgroups([]); os.setgid($uid); os.setuid($uid)
+try:
+    os.open('/dev/vfio/$grp', os.O_RDWR); print('opened')
+except OSError as e:
+    print(e.strerror, '(errno %d)' % e.errno)" > /tmp/out 2>&1
+grep -q "Permission denied (errno 13)" /tmp/out
+ok qemu/user-cannot-open-the-group-itself $? "$(cat /tmp/out)"
+echo "# as tcevirt-qemu: $(cat /tmp/out)"
+ls -l /proc/$pid/fd 2>/dev/null | grep -q "/dev/vfio/$grp"
+ok qemu/holds-the-injected-group-fd $?
+
+# the guest boots and drives the NIC (KVM under TCG: about a minute)
+t0=$(now)
+s=0
+while ! grep -q "^L2: ready" $console 2>/dev/null && [ $s -lt 300 ] && [ -d /proc/$pid ]; do
+    sleep 2; s=$((s + 2))
+done
+echo "# L2 console ($console), ready after $(echo "$t0 $(now)" | awk '{printf "%.0f", $2 - $1}') s:"
+tr -d '\r' < $console 2>/dev/null | grep -E '^L2:|e1000e' | head -20 | sed 's/^/#   /'
+tr -d '\r' < $console 2>/dev/null | grep -q "^L2: pci .*0x8086:0x10d3 .*driver=e1000e"
+ok guest/sees-the-e1000e-bound-to-its-driver $?
+tr -d '\r' < $console 2>/dev/null | grep -q "^L2: eth[0-9]* driver=e1000e"
+ok guest/has-an-e1000e-interface $?
+
+# TCE acceleration: the group is attached to KVM's in-kernel TCE table
+grep -E "vfio_spapr_(group_attach|create_window)" $log | sed 's/^/#   /'
+grep -q "vfio_spapr_group_attach Attached groupfd" $log
+ok trace/group-attached-to-in-kernel-tce-table $?
+if $t help domtce > /dev/null 2>&1; then
+    run $t domtce $dom
+    grep -q "observed: *in-kernel" /tmp/out
+    ok domtce/observed-in-kernel $?
+else
+    skip domtce/observed-in-kernel "tcevirt has no domtce verb yet"
+fi
+
+# locked memory: what the kernel charged against what tcevirt set
+vmlck=$(field VmLck: $pid)
+loglimit=$(sed -n 's/.*starting QEMU.*memlock \([0-9]*\) bytes.*/\1/p' $log | tail -1)
+rlimit=$(awk '/^Max locked memory/ {print $4}' /proc/$pid/limits)
+echo "# memlock: VmLck $vmlck kB = $((vmlck * 1024)) bytes; limit: memlock $limit, log $loglimit, /proc/$pid/limits $rlimit bytes"
+echo "# memlock: limit - VmLck = $(( (limit - vmlck * 1024) / 1024 )) KiB, limit / VmLck = $(echo "$limit $vmlck" | awk '{printf "%.3f", $1 / ($2 * 1024)}')"
+[ -n "$vmlck" ] && [ "$vmlck" -gt 0 ] && [ $((vmlck * 1024)) -le "$limit" ]
+ok memlock/vmlck-within-the-limit $? "VmLck ${vmlck} kB, limit $limit"
+[ -n "$vmlck" ] && [ "$limit" -le $((vmlck * 1024 * 5 / 4 + 64 * 1048576)) ]
+ok memlock/limit-close-to-vmlck $? "limit $limit > 1.25 * VmLck + 64 MiB"
+[ "$loglimit" = "$limit" ] && [ "$rlimit" = "$limit" ]
+ok memlock/qemu-got-the-computed-limit $? "log $loglimit, rlimit $rlimit, computed $limit"
+
+# destroy: everything back as it was
+t0=$(now)
+run $t destroy $dom
+ok destroy $rc
+echo "# destroy returned after $(echo "$t0 $(now)" | awk '{printf "%.1f", $2 - $1}') s"
+[ ! -d /proc/$pid ]
+ok destroy/qemu-gone $?
+[ "$(drv $bdf)" = e1000e ]
+ok destroy/nic-back-on-e1000e $? "driver $(drv $bdf)"
+run $t nodedev-list --details
+grep "^ *pci_0000_01_00_0 " /tmp/out | awk '{exit !($NF == "-")}'
+ok destroy/no-claim-left $?
+run $t domstate --reason $dom
+[ "$(head -1 /tmp/out)" = "shut off (destroyed)" ]
+ok domstate/shut-off-destroyed $?
+grep -E "tcevirt: " $log | cut -c1-200 | tail -8 | sed 's/^/#   log: /'
+dmesg | grep -E 'WARNING|BUG:|Oops' | head -5 | sed 's/^/# dmesg: /'
+
+echo "1..$n"
+echo "# Totals: pass:$((n - fails)) fail:$fails"

@@ -1,0 +1,177 @@
+#!/bin/bash
+# Domain lifecycle with host devices, in the fake host (contract.host: a
+# POWER9 with KVM; group 0 = 0000:01:00.0 on vfio-pci, group 2 =
+# 0002:01:00.0/.1 on e1000e) and the fake QEMU (tests/fakeqemu.c), which
+# opens its VFIO groups like QEMU 10 over the supervisor's seccomp handoff.
+# Every way a domain ends must leave the host as it was: managed devices on
+# their drivers, no claim, no ownership change, no runtime file.  TAP.
+# usage: (in the fake host) lifecyclehostdevtest.sh TCEVIRT FAKEQEMU XMLDIR
+tcevirt=$1 fakeqemu=$2 data=$3
+# ps, pgrep and pkill run without the fake host: they gain nothing from it,
+# and pgrep under an ASan-built model preload deadlocked reading /proc/PID/status
+n=0 fails=0
+tmp=$(mktemp -d)
+chmod 711 "$tmp"
+export TCEVIRT_STATE_DIR=$tmp/state TCEVIRT_RUN_DIR=$tmp/run TCEVIRT_CONF=$tmp/qemu.conf
+if [ "$(id -u)" = 0 ]; then export TCEVIRT_QEMU_USER=nobody; else export TCEVIRT_QEMU_USER=; fi
+printf '[qemu]\nstart_timeout = 10\n' > "$TCEVIRT_CONF"
+trap 'LD_PRELOAD= pkill -9 -f "guest=hd-" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+ok() {  # ok NAME STATUS [DETAIL]
+    n=$((n + 1))
+    if [ "$2" = 0 ]; then echo "ok $n $1"; else
+        echo "not ok $n $1"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -c 3000 | sed 's/^/# /'
+        fails=$((fails + 1)); fi
+}
+t() { "$tcevirt" "$@" >"$tmp/out" 2>"$tmp/err"; }
+state() { "$tcevirt" domstate --reason "$1" 2>/dev/null | head -1; }
+drv() { local d=/sys/bus/pci/devices/$1/driver; [ -e "$d" ] && basename "$(readlink "$d")" || echo none; }
+qemu_gone() { ! LD_PRELOAD= pgrep -f "guest=$1," >/dev/null; }
+wait_for() { local end=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done; }
+is_state() { [ "$(state "$1")" = "$2" ]; }
+claims() { ls "$tmp/state/hostdev/groups" 2>/dev/null | wc -l; }
+# the host as it was: group 2 on e1000e, group 0 on vfio-pci root-owned,
+# no claims, no runtime files but locks and the last stop reason
+restored() {
+    local left
+    left=$(cd "$tmp/run/qemu" 2>/dev/null && ls | grep -v -e '\.lock$' -e '\.shutoff$')
+    [ "$(drv 0002:01:00.0)" = e1000e ] && [ "$(drv 0002:01:00.1)" = e1000e ] &&
+        [ "$(drv 0000:01:00.0)" = vfio-pci ] && [ "$(claims)" = 0 ] && [ -z "$left" ] &&
+        [ "$(stat -c '%u:%g %a' /dev/vfio/0)" = "0:0 600" ] && qemu_gone "$1"
+}
+why() {
+    echo "state=$(state "$1") 2.0=$(drv 0002:01:00.0) 2.1=$(drv 0002:01:00.1) 0=$(drv 0000:01:00.0) claims=$(claims) node0=$(stat -c '%u:%g %a' /dev/vfio/0)"
+    ls "$tmp/run/qemu" 2>/dev/null
+    cat "$tmp/err"; tail -15 "$tmp/state/log/$1.log" 2>/dev/null
+}
+
+# QEMU: the fake one, opening /dev/vfio/N as a real syscall so that the
+# supervisor's seccomp listener answers it (in DAC mode: through the model)
+cat > "$tmp/qemu" <<SH
+#!/bin/sh
+[ -n "\$HANDOFF_DAC" ] || export TCEMODEL_VFIO_OPEN=syscall
+exec "$fakeqemu" "\$@"
+SH
+chmod 755 "$tmp/qemu"
+
+domain() {  # domain NAME MANAGED BDF...
+    local name=$1 managed=$2; shift 2
+    {
+        # within the 8 MiB a container without CAP_SYS_RESOURCE allows; the
+        # fake QEMU registers no guest RAM
+        echo "<domain type='kvm'><name>$name</name><memory unit='MiB'>512</memory>"
+        echo "<memtune><hard_limit unit='KiB'>8192</hard_limit></memtune>"
+        echo "<os><type arch='ppc64le' machine='pseries'>hvm</type></os>${EXTRA:-}"
+        echo "<devices><emulator>$tmp/qemu</emulator>"
+        for bdf in "$@"; do
+            IFS=':.' read -r d b s f <<<"$bdf"
+            echo "<hostdev mode='subsystem' type='pci' managed='$managed'><source>"
+            echo "<address domain='0x$d' bus='0x$b' slot='0x$s' function='0x$f'/></source></hostdev>"
+        done
+        echo "<memballoon model='none'/></devices></domain>"
+    } > "$tmp/$name.xml"
+    "$tcevirt" define "$tmp/$name.xml" >/dev/null
+}
+
+echo "TAP version 13"
+domain hd-a yes 0002:01:00.0 0002:01:00.1
+domain hd-b yes 0002:01:00.0
+domain hd-u no 0000:01:00.0
+EXTRA="<on_poweroff>restart</on_poweroff>" domain hd-r no 0000:01:00.0
+EXTRA="<on_poweroff>preserve</on_poweroff>" domain hd-p no 0000:01:00.0
+
+t start hd-a; ok "start with a managed group" $? "$(why hd-a)"
+[ "$(drv 0002:01:00.0)" = vfio-pci ] && [ "$(drv 0002:01:00.1)" = vfio-pci ]
+ok "both functions of group 2 are on vfio-pci" $? "$(why hd-a)"
+t nodedev-list --details; grep -q "0002:01:00.0 .* hd-a *$" "$tmp/out"
+ok "nodedev-list names the owning domain" $? "$(cat "$tmp/out")"
+LD_PRELOAD= ps -o user= -p "$(LD_PRELOAD= pgrep -f 'guest=hd-a,')" | grep -qx "${TCEVIRT_QEMU_USER:-$(id -un)}"
+ok "QEMU runs as the QEMU user" $? "$(LD_PRELOAD= ps -o user=,cmd= -C fakeqemu)"
+grep -q "injected /dev/vfio/2 into pid [0-9]* as fd" "$tmp/state/log/hd-a.log"
+ok "the supervisor handed QEMU /dev/vfio/2" $? "$(why hd-a)"
+wait_for 5 sh -c "'$tcevirt' domtce hd-a | grep -q 'observed: *in-kernel'"
+ok "domtce: group 2 observed in-kernel" $? "$("$tcevirt" domtce hd-a 2>&1)"
+t dominfo hd-a; grep -q "TCE group 2: *predicted in-kernel, observed in-kernel" "$tmp/out"
+ok "dominfo shows TCE acceleration per group" $? "$(cat "$tmp/out")"
+t start hd-b; [ $? = 1 ] && grep -q "hd-a" "$tmp/err" && [ ! -e "$tmp/run/qemu/hd-b.status" ] &&
+    [ "$(drv 0002:01:00.0)" = vfio-pci ] && qemu_gone hd-b && LD_PRELOAD= pgrep -f "guest=hd-a," >/dev/null
+ok "a group claimed by hd-a is refused for hd-b, naming hd-a; nothing changes" $? "$(cat "$tmp/err"; ls "$tmp/run/qemu")"
+t destroy hd-a && is_state hd-a "shut off (destroyed)" && restored hd-a
+ok "destroy: the host is as it was" $? "$(why hd-a)"
+
+# a QEMU that opens a group of another domain
+FAKEQEMU_OPEN_GROUP=0 "$tcevirt" start hd-a >"$tmp/out" 2>"$tmp/err"
+grep -q "denied open of /dev/vfio/0" "$tmp/state/log/hd-a.log" &&
+    grep -q "fakeqemu: open /dev/vfio/0: Permission denied" "$tmp/state/log/hd-a.log"
+ok "QEMU opening another domain's group gets EACCES" $? "$(why hd-a)"
+"$tcevirt" destroy hd-a >/dev/null 2>&1; wait_for 5 restored hd-a
+ok "... and the host is restored" $? "$(why hd-a)"
+
+FAKEQEMU_GUEST_POWEROFF_MS=100 "$tcevirt" start hd-a >/dev/null 2>"$tmp/err"
+wait_for 10 is_state hd-a "shut off (shutdown)" && wait_for 5 restored hd-a
+ok "guest power-off: shut off (shutdown), host restored" $? "$(why hd-a)"
+
+FAKEQEMU_EXIT_AFTER_MS=100 "$tcevirt" start hd-a >/dev/null 2>"$tmp/err"
+wait_for 10 is_state hd-a "shut off (crashed)" && wait_for 5 restored hd-a
+ok "QEMU crash: shut off (crashed), host restored" $? "$(why hd-a)"
+
+t start hd-a && t shutdown hd-a && wait_for 10 is_state hd-a "shut off (shutdown)" && restored hd-a
+ok "shutdown: the guest powers off, host restored" $? "$(why hd-a)"
+
+FAKEQEMU_HANG_QUIT=1 "$tcevirt" start hd-a >/dev/null 2>"$tmp/err"
+t destroy hd-a && is_state hd-a "shut off (destroyed)" && restored hd-a &&
+    grep -q "sending SIGKILL" "$tmp/state/log/hd-a.log"
+ok "a QEMU ignoring quit and SIGTERM is killed" $? "$(why hd-a)"
+
+LD_PRELOAD= pkill -9 -f "guest=hd-a," 2>/dev/null
+t start hd-a && LD_PRELOAD= pkill -9 -f "guest=hd-a,"
+wait_for 10 is_state hd-a "shut off (crashed)" && wait_for 5 restored hd-a
+ok "QEMU killed -9: host restored" $? "$(why hd-a)"
+
+# <on_poweroff>: restart keeps QEMU and the devices, preserve keeps the guest
+FAKEQEMU_GUEST_POWEROFF_MS=100 "$tcevirt" start hd-r >/dev/null 2>"$tmp/err"
+pid=$(LD_PRELOAD= pgrep -f "guest=hd-r,")
+wait_for 10 grep -q "restarting the guest" "$tmp/state/log/hd-r.log" &&
+    wait_for 5 is_state hd-r "running (booted)" && [ "$(LD_PRELOAD= pgrep -f "guest=hd-r,")" = "$pid" ]
+ok "on_poweroff restart: the guest boots again in the same QEMU" $? "$(why hd-r)"
+t destroy hd-r && restored hd-r; ok "... and destroy restores the host" $? "$(why hd-r)"
+FAKEQEMU_GUEST_POWEROFF_MS=100 "$tcevirt" start hd-p >/dev/null 2>"$tmp/err"
+wait_for 10 is_state hd-p "in shutdown (shutdown)"
+ok "on_poweroff preserve: the guest stays, in shutdown" $? "$(why hd-p)"
+t destroy hd-p && restored hd-p; ok "... until destroy, which restores the host" $? "$(why hd-p)"
+
+# the supervisor killed at every step of start and teardown
+for point in status-saved hostdevs-prepared qemu-forked qemu-realized qemu-exited hostdevs-released owners-restored; do
+    TCEVIRT_TEST_CRASH_AT=$point "$tcevirt" start hd-a >/dev/null 2>&1 &&
+        TCEVIRT_TEST_CRASH_AT=$point "$tcevirt" destroy hd-a >/dev/null 2>&1
+    wait_for 10 qemu_gone hd-a
+    t list --all
+    restored hd-a
+    ok "supervisor killed at $point: the next command restores the host" $? "$(why hd-a)"
+done
+
+# a fault in the middle of start: unbind EBUSY on the second function
+TCEMODEL_FAULTS="unbind:0002:01:00.1 EBUSY" "$tcevirt" start hd-a >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "0002:01:00.1" "$tmp/err" && restored hd-a
+ok "unbind EBUSY mid-start: clear error, everything rolled back" $? "rc=$rc $(why hd-a)"
+
+# DAC fallback: the group node is lent to the QEMU user, then given back
+printf '[qemu]\nstart_timeout = 10\nfd_handoff = dac\n' > "$TCEVIRT_CONF"
+HANDOFF_DAC=1 "$tcevirt" start hd-u >"$tmp/out" 2>"$tmp/err"
+ok "DAC mode: start" $? "$(why hd-u)"
+want=$(id -u "${TCEVIRT_QEMU_USER:-$(id -un)}")
+[ "$(stat -c '%u %a' /dev/vfio/0)" = "$want 600" ]
+ok "DAC mode: /dev/vfio/0 belongs to the QEMU user while it runs" $? "$(stat -c '%u:%g %a' /dev/vfio/0)"
+"$tcevirt" dominfo hd-u | grep -q "VFIO handoff: *dac"
+ok "DAC mode: dominfo says so" $? "$("$tcevirt" dominfo hd-u 2>&1)"
+t destroy hd-u && restored hd-u
+ok "DAC mode: owner and mode restored after destroy" $? "$(why hd-u)"
+HANDOFF_DAC=1 "$tcevirt" start hd-u >/dev/null 2>&1
+S=$(sed -n 's/.*"supervisor-pid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/hd-u.status")
+kill -9 "$S"; wait_for 10 qemu_gone hd-u; t list --all
+restored hd-u
+ok "DAC mode: supervisor killed -9, the next command restores owner and mode" $? "$(why hd-u)"
+
+echo "1..$n"
+[ $fails = 0 ]
