@@ -27,6 +27,7 @@ t() { "$tcevirt" "$@" >"$tmp/out" 2>"$tmp/err"; }
 state() { "$tcevirt" domstate --reason "$1" 2>/dev/null | head -1; }
 qemu_alive() { pgrep -f "guest=$1," >/dev/null; }
 qemu_gone() { ! qemu_alive "$1"; }
+is_running() { [ "$(state "$1")" = "running (booted)" ]; }
 # nothing but the lock and the last stop reason may remain
 clean() {
     local left
@@ -71,6 +72,13 @@ ok "shutdown sends the power-off request" $? "$(cat "$tmp/err")"
 wait_for 10 sh -c "[ \"\$('$tcevirt' domstate --reason lc-a 2>/dev/null | head -1)\" = 'shut off (destroyed)' ]"
 ok "a guest that ignores shutdown is destroyed after --timeout" $? "$(state lc-a)"
 clean lc-a; ok "shutdown timeout: nothing left" $? "$(ls "$tmp/run/qemu")"
+
+# the CLI killed while it waits for the start: the guest does not notice
+"$tcevirt" start lc-a >/dev/null 2>&1 & cli=$!
+sleep 0.02; kill -9 $cli 2>/dev/null; wait $cli 2>/dev/null
+wait_for 10 is_running lc-a
+ok "a killed CLI does not affect the starting guest" $? "$(state lc-a)"
+t destroy lc-a && clean lc-a; ok "... which destroys normally" $? "$(cat "$tmp/err")"
 
 # the supervisor killed at every step; the next command finishes the job
 for point in status-saved qemu-forked qemu-realized qemu-exited hostdevs-released owners-restored; do

@@ -29,6 +29,14 @@ tcevirtPrintWarnings(GPtrArray *warnings)
         fprintf(stderr, "warning: %s\n", (char *) g_ptr_array_index(warnings, i));
 }
 
+int
+tcevirtFail(const GError *err, GPtrArray *warnings)
+{
+    tcevirtPrintWarnings(warnings);
+    tcevirtPrintError(err);
+    return 1;
+}
+
 const tcevirtVerb *
 tcevirtFindVerb(const char *name)
 {

@@ -16,6 +16,8 @@ extern const tcevirtVerb tcevirtVerbs[];
 
 void tcevirtPrintError(const GError *err);
 void tcevirtPrintWarnings(GPtrArray *warnings);
+/* Prints @warnings and @err; returns the exit status 1 */
+int tcevirtFail(const GError *err, GPtrArray *warnings);
 const tcevirtVerb *tcevirtFindVerb(const char *name);
 int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

@@ -53,14 +53,6 @@ tcevirtDomainArgs(const char *verb, int argc, char **argv,
     return arg ? arg : "";
 }
 
-static int
-tcevirtFail(GError *err, GPtrArray *warnings)
-{
-    tcevirtPrintWarnings(warnings);
-    tcevirtPrintError(err);
-    return 1;
-}
-
 int
 tcevirtCmdDefine(int argc, char **argv)
 {

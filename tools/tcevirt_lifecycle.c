@@ -51,14 +51,6 @@ tcevirtLifecycleParse(const char *verb, int argc, char **argv,
     return 0;
 }
 
-static int
-tcevirtLifecycleFail(GError *err, GPtrArray *warnings)
-{
-    tcevirtPrintWarnings(warnings);
-    tcevirtPrintError(err);
-    return 1;
-}
-
 /* The name of a running domain given by name or UUID */
 static char *
 tcevirtRunningName(qemuDriver *drv, const char *dom, GError **errp)
@@ -91,36 +83,17 @@ tcevirtCmdStart(int argc, char **argv)
         return rc;
     if (!(drv = qemuDriverOpen(&err)) ||
         qemuProcessStart(drv, args.domain, args.paused, warnings, &err) < 0)
-        return tcevirtLifecycleFail(err, warnings);
+        return tcevirtFail(err, warnings);
     tcevirtPrintWarnings(warnings);
     printf("Domain '%s' started%s\n", args.domain,
            args.paused ? " (paused)" : "");
     return 0;
 }
 
-int
-tcevirtCmdDestroy(int argc, char **argv)
-{
-    g_autoptr(qemuDriver) drv = NULL;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    g_autofree char *name = NULL;
-    tcevirtLifecycleArgs args = { 0 };
-    int rc;
-
-    if ((rc = tcevirtLifecycleParse("destroy", argc, argv, FALSE, FALSE, &args)))
-        return rc;
-    if (!(drv = qemuDriverOpen(&err)) ||
-        !(name = tcevirtRunningName(drv, args.domain, &err)) ||
-        !(ret = qemuProcessControl(drv, name, "destroy", NULL, &err)) ||
-        !qemuProcessWaitStopped(drv, name, TCEVIRT_DESTROY_WAIT_MS, NULL, &err))
-        return tcevirtLifecycleFail(err, NULL);
-    printf("Domain '%s' destroyed\n", name);
-    return 0;
-}
-
-int
-tcevirtCmdShutdown(int argc, char **argv)
+/* One request to a running domain's supervisor: VERB [--timeout S] DOMAIN;
+ * destroy also waits for the teardown */
+static int
+tcevirtControlVerb(const char *verb, int argc, char **argv, const char *done)
 {
     g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(GError) err = NULL;
@@ -128,50 +101,46 @@ tcevirtCmdShutdown(int argc, char **argv)
     g_autoptr(JsonObject) req = json_object_new();
     g_autofree char *name = NULL;
     tcevirtLifecycleArgs args = { 0 };
+    gboolean destroy = g_str_equal(verb, "destroy");
     int rc;
 
-    if ((rc = tcevirtLifecycleParse("shutdown", argc, argv, FALSE, TRUE, &args)))
+    if ((rc = tcevirtLifecycleParse(verb, argc, argv, FALSE,
+                                    g_str_equal(verb, "shutdown"), &args)))
         return rc;
     if (args.timeout > 0)
         json_object_set_int_member(req, "timeout", args.timeout);
     if (!(drv = qemuDriverOpen(&err)) ||
         !(name = tcevirtRunningName(drv, args.domain, &err)) ||
-        !(ret = qemuProcessControl(drv, name, "shutdown", req, &err)))
-        return tcevirtLifecycleFail(err, NULL);
-    printf("Domain '%s' is being shutdown\n", name);
-    return 0;
-}
-
-static int
-tcevirtPauseResume(const char *verb, int argc, char **argv, const char *done)
-{
-    g_autoptr(qemuDriver) drv = NULL;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    g_autofree char *name = NULL;
-    tcevirtLifecycleArgs args = { 0 };
-    int rc;
-
-    if ((rc = tcevirtLifecycleParse(verb, argc, argv, FALSE, FALSE, &args)))
-        return rc;
-    if (!(drv = qemuDriverOpen(&err)) ||
-        !(name = tcevirtRunningName(drv, args.domain, &err)) ||
-        !(ret = qemuProcessControl(drv, name, verb, NULL, &err)))
-        return tcevirtLifecycleFail(err, NULL);
+        !(ret = qemuProcessControl(drv, name, verb, req, &err)) ||
+        (destroy && !qemuProcessWaitStopped(drv, name, TCEVIRT_DESTROY_WAIT_MS,
+                                            NULL, &err)))
+        return tcevirtFail(err, NULL);
     printf("Domain '%s' %s\n", name, done);
     return 0;
 }
 
 int
+tcevirtCmdDestroy(int argc, char **argv)
+{
+    return tcevirtControlVerb("destroy", argc, argv, "destroyed");
+}
+
+int
+tcevirtCmdShutdown(int argc, char **argv)
+{
+    return tcevirtControlVerb("shutdown", argc, argv, "is being shutdown");
+}
+
+int
 tcevirtCmdSuspend(int argc, char **argv)
 {
-    return tcevirtPauseResume("suspend", argc, argv, "suspended");
+    return tcevirtControlVerb("suspend", argc, argv, "suspended");
 }
 
 int
 tcevirtCmdResume(int argc, char **argv)
 {
-    return tcevirtPauseResume("resume", argc, argv, "resumed");
+    return tcevirtControlVerb("resume", argc, argv, "resumed");
 }
 
 const char tcevirtStartHelp[] =

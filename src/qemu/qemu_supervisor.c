@@ -192,6 +192,7 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
     if (null < 0 || dup2(null, 0) < 0 || dup2(sv->logFd, 1) < 0 ||
         dup2(sv->logFd, 2) < 0)
         _exit(126);
+    signal(SIGPIPE, SIG_DFL);       /* ignored dispositions survive exec */
     setsid();
     if (sv->p->memlockLimit) {
         struct rlimit rl = { sv->p->memlockLimit, sv->p->memlockLimit };
@@ -922,6 +923,8 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *reason;
 
+    /* a CLI killed before it read the result must not take us down */
+    signal(SIGPIPE, SIG_IGN);
     if (!virFileMakeDirs(cfg->qemuRunDir, &err) ||
         !virFileMakeDirs(cfg->logDir, &err))
         goto fail_early;
