@@ -13,13 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <linux/seccomp.h>
 #include <linux/vfio.h>
 
 #include "tcevirt.h"
 #include "virerror.h"
+#include "virseccomp.h"
 #include "virhostdev.h"
 #include "virpci.h"
 #include "virvfio.h"
@@ -728,27 +727,16 @@ tcevirtCheckMemlock(int *fails)
 }
 
 static void
-tcevirtCheckSeccomp(int *fails, const struct utsname *uts)
+tcevirtCheckSeccomp(int *fails)
 {
-    struct seccomp_notif_sizes sizes;
-    unsigned int major = 0, minor = 0;
-    const char *what = "seccomp ADDFD";
+    g_autofree char *why = NULL;
 
-    sscanf(uts->release, "%u.%u", &major, &minor);
-    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
-        tcevirtCheck(fails, what, TCEVIRT_WARN, "no seccomp user notification "
-                     "(SECCOMP_GET_NOTIF_SIZES: %s): tcevirt falls back to "
-                     "handing QEMU the group nodes by ownership (DAC mode)",
-                     g_strerror(errno));
-    else if (major < 5 || (major == 5 && minor < 14))
-        tcevirtCheck(fails, what, TCEVIRT_WARN, "kernel %s is older than 5.14 "
-                     "and lacks SECCOMP_ADDFD_FLAG_SEND: tcevirt falls back to "
-                     "handing QEMU the group nodes by ownership (DAC mode)",
-                     uts->release);
+    if (virSeccompCanHandOff(&why))
+        tcevirtCheck(fails, "seccomp ADDFD", TCEVIRT_PASS, "%s", why);
     else
-        tcevirtCheck(fails, what, TCEVIRT_PASS, "kernel %s has user "
-                     "notification with SECCOMP_IOCTL_NOTIF_ADDFD and "
-                     "SECCOMP_ADDFD_FLAG_SEND (5.14)", uts->release);
+        tcevirtCheck(fails, "seccomp ADDFD", TCEVIRT_WARN, "%s: tcevirt falls "
+                     "back to handing QEMU the group nodes by ownership (DAC "
+                     "mode)", why);
 }
 
 int
@@ -792,7 +780,7 @@ tcevirtCmdHostValidate(int argc, char **argv)
     tcevirtCheckSpapr(&fails, container, &caps);
     tcevirtCheckIOMMUGroups(&fails);
     tcevirtCheckMemlock(&fails);
-    tcevirtCheckSeccomp(&fails, &uts);
+    tcevirtCheckSeccomp(&fails);
     return fails ? 1 : 0;
 }
 

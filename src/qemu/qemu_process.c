@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,18 +20,7 @@
 #include "qemu_teardown.h"
 #include "virerror.h"
 #include "virpci.h"
-
-/* SECCOMP_ADDFD_FLAG_SEND arrived in Linux 5.14 */
-static gboolean
-qemuProcessKernelHasAddfd(void)
-{
-    struct utsname u;
-    unsigned int major = 0, minor = 0;
-
-    if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-        return FALSE;
-    return major > 5 || (major == 5 && minor >= 14);
-}
+#include "virseccomp.h"
 
 static virDomainDef *
 qemuProcessPrepareDef(qemuDriver *drv, const char *nameOrUUID,
@@ -137,9 +125,12 @@ qemuProcessStart(qemuDriver *drv, const char *nameOrUUID, gboolean paused,
         goto cleanup;
     params.def = def;
     params.handoff = drv->cfg->fdHandoff;
-    if (params.handoff == QEMU_FD_HANDOFF_AUTO)
-        params.handoff = qemuProcessKernelHasAddfd() ? QEMU_FD_HANDOFF_SECCOMP
-                                                     : QEMU_FD_HANDOFF_DAC;
+    if (params.handoff == QEMU_FD_HANDOFF_AUTO) {
+        g_autofree char *why = NULL;
+
+        params.handoff = virSeccompCanHandOff(&why) ? QEMU_FD_HANDOFF_SECCOMP
+                                                    : QEMU_FD_HANDOFF_DAC;
+    }
     if (pipe2(result, O_CLOEXEC) < 0) {
         virReportSystemError(errp, errno, "cannot create a pipe");
         goto cleanup;

@@ -11,11 +11,13 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "virerror.h"
@@ -449,4 +451,30 @@ virSeccompBrokerGetCounters(virSeccompBroker *b,
                             virSeccompBrokerCounters *counters)
 {
     *counters = b->counters;
+}
+
+gboolean
+virSeccompCanHandOff(char **why)
+{
+    struct seccomp_notif_sizes sizes;
+    struct utsname uts;
+    unsigned int major = 0, minor = 0;
+
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0) {
+        *why = g_strdup_printf("no seccomp user notification "
+                               "(SECCOMP_GET_NOTIF_SIZES: %s)",
+                               g_strerror(errno));
+        return FALSE;
+    }
+    if (uname(&uts) < 0 ||
+        sscanf(uts.release, "%u.%u", &major, &minor) != 2 ||
+        major < 5 || (major == 5 && minor < 14)) {
+        *why = g_strdup_printf("kernel %s is older than 5.14 and lacks "
+                               "SECCOMP_ADDFD_FLAG_SEND", uts.release);
+        return FALSE;
+    }
+    *why = g_strdup_printf("kernel %s has user notification with "
+                           "SECCOMP_IOCTL_NOTIF_ADDFD and "
+                           "SECCOMP_ADDFD_FLAG_SEND (5.14)", uts.release);
+    return TRUE;
 }

@@ -38,6 +38,13 @@
 int virSeccompNotifyInstall(int sock);
 
 /*
+ * Whether this kernel can hand fds over a seccomp listener: user
+ * notification (SECCOMP_GET_NOTIF_SIZES) and SECCOMP_ADDFD_FLAG_SEND
+ * (Linux 5.14).  @why gets one sentence saying what was found.
+ */
+gboolean virSeccompCanHandOff(char **why);
+
+/*
  * Parent side: receives the listener sent by virSeccompNotifyInstall()
  * over @sock.  Returns the fd (close-on-exec) or -1 with @errp set.
  */
