@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "qemu_driver.h"
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -23,6 +25,11 @@ int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3
 
 /* The contents of FILE ('-': standard input; *@file becomes "(stdin)") */
 char *tcevirtReadXML(const char **file, gsize *len, GError **errp);
+
+/* A defined or running domain by name or UUID, warnings printed (a
+ * dead supervisor's teardown is finished first) */
+qemuDriverDomain *tcevirtLookup(qemuDriver *drv, const char *dom,
+                                gboolean inactive, GError **errp);
 
 /* STATEDIR for persistent state: $TCEVIRT_STATE_DIR or the built-in one */
 const char *tcevirtStateDir(void);

@@ -104,16 +104,13 @@ tcevirtCmdUndefine(int argc, char **argv)
     return 0;
 }
 
-static qemuDriverDomain *
-tcevirtLookup(const char *dom, gboolean inactive, GError **errp)
+qemuDriverDomain *
+tcevirtLookup(qemuDriver *drv, const char *dom, gboolean inactive,
+              GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriver) drv = NULL;
-    qemuDriverDomain *ret;
+    qemuDriverDomain *ret = qemuDriverLookup(drv, dom, inactive, warnings, errp);
 
-    if (!(drv = qemuDriverOpen(errp)))
-        return NULL;
-    ret = qemuDriverLookup(drv, dom, inactive, warnings, errp);
     tcevirtPrintWarnings(warnings);
     return ret;
 }
@@ -123,6 +120,7 @@ tcevirtCmdDumpXML(int argc, char **argv)
 {
     static const char *const flags[] = { "--inactive", "--security-info", NULL };
     gboolean set[2] = { FALSE, FALSE };
+    g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
@@ -132,7 +130,8 @@ tcevirtCmdDumpXML(int argc, char **argv)
 
     if (!name)
         return rc;
-    if (!(dom = tcevirtLookup(name, set[0], &err)))
+    if (!(drv = qemuDriverOpen(&err)) ||
+        !(dom = tcevirtLookup(drv, name, set[0], &err)))
         return tcevirtFail(err, NULL);
     xml = virDomainDefFormat(dom->def);
     fputs(xml, stdout);
@@ -142,8 +141,8 @@ tcevirtCmdDumpXML(int argc, char **argv)
 int
 tcevirtCmdDomtce(int argc, char **argv)
 {
+    g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
-    g_autoptr(qemuDriverConfig) cfg = NULL;
     g_autoptr(GPtrArray) tce = NULL;
     g_autoptr(GError) err = NULL;
     guint i;
@@ -153,10 +152,10 @@ tcevirtCmdDomtce(int argc, char **argv)
 
     if (!name)
         return rc;
-    if (!(dom = tcevirtLookup(name, FALSE, &err)) ||
-        !(cfg = qemuDriverConfigNew(&err)))
+    if (!(drv = qemuDriverOpen(&err)) ||
+        !(dom = tcevirtLookup(drv, name, FALSE, &err)))
         return tcevirtFail(err, NULL);
-    tce = qemuDomainTCEReport(cfg, dom->def, dom->status);
+    tce = qemuDomainTCEReport(drv->cfg, dom->def, dom->status);
     if (!tce->len)
         printf("Domain '%s' has no host devices\n", dom->def->name);
     for (i = 0; i < tce->len; i++) {
@@ -233,20 +232,15 @@ tcevirtCmdList(int argc, char **argv)
 }
 
 static char *
-tcevirtReason(const qemuDriverDomain *dom)
+tcevirtReason(qemuDriver *drv, const qemuDriverDomain *dom)
 {
-    g_autoptr(GError) err = NULL;
-    g_autoptr(qemuDriverConfig) cfg = NULL;
+    char *reason;
 
     if (dom->status)
         return g_strdup(dom->status->reason && *dom->status->reason ?
                         dom->status->reason : "unknown");
-    if (!(cfg = qemuDriverConfigNew(&err)))
-        return g_strdup("unknown");
-    {
-        char *r = qemuDomainStatusShutoffReason(cfg, dom->def->name);
-        return r ? r : g_strdup("unknown");
-    }
+    reason = qemuDomainStatusShutoffReason(drv->cfg, dom->def->name);
+    return reason ? reason : g_strdup("unknown");
 }
 
 int
@@ -254,6 +248,7 @@ tcevirtCmdDomstate(int argc, char **argv)
 {
     static const char *const flags[] = { "--reason", NULL };
     gboolean set[1] = { FALSE };
+    g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autoptr(GError) err = NULL;
     int rc;
@@ -262,10 +257,11 @@ tcevirtCmdDomstate(int argc, char **argv)
 
     if (!name)
         return rc;
-    if (!(dom = tcevirtLookup(name, FALSE, &err)))
+    if (!(drv = qemuDriverOpen(&err)) ||
+        !(dom = tcevirtLookup(drv, name, FALSE, &err)))
         return tcevirtFail(err, NULL);
     if (set[0]) {
-        g_autofree char *reason = tcevirtReason(dom);
+        g_autofree char *reason = tcevirtReason(drv, dom);
         printf("%s (%s)\n\n", tcevirtStateName(dom), reason);
     } else {
         printf("%s\n\n", tcevirtStateName(dom));
@@ -276,6 +272,7 @@ tcevirtCmdDomstate(int argc, char **argv)
 int
 tcevirtCmdDominfo(int argc, char **argv)
 {
+    g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *reason = NULL;
@@ -287,11 +284,12 @@ tcevirtCmdDominfo(int argc, char **argv)
 
     if (!name)
         return rc;
-    if (!(dom = tcevirtLookup(name, FALSE, &err)))
+    if (!(drv = qemuDriverOpen(&err)) ||
+        !(dom = tcevirtLookup(drv, name, FALSE, &err)))
         return tcevirtFail(err, NULL);
     def = dom->def;
     virUUIDFormat(def->uuid, uuid);
-    reason = tcevirtReason(dom);
+    reason = tcevirtReason(drv, dom);
     if (dom->status)
         printf("%-16s%d\n", "Id:", (int) dom->status->qemuPid);
     else
@@ -308,11 +306,10 @@ tcevirtCmdDominfo(int argc, char **argv)
     printf("%-16s%s\n", "Persistent:", dom->persistent ? "yes" : "no");
     printf("%-16s%s\n", "Autostart:", "disable");
     if (def->hostdevs->len) {
-        g_autoptr(qemuDriverConfig) cfg = qemuDriverConfigNew(NULL);
-        g_autoptr(GPtrArray) tce = cfg ? qemuDomainTCEReport(cfg, def, dom->status) : NULL;
+        g_autoptr(GPtrArray) tce = qemuDomainTCEReport(drv->cfg, def, dom->status);
         guint i;
 
-        for (i = 0; tce && i < tce->len; i++) {
+        for (i = 0; i < tce->len; i++) {
             qemuTCEGroup *g = g_ptr_array_index(tce, i);
             g_autofree char *label = g_strdup_printf("TCE group %d:", g->group);
 
@@ -322,9 +319,8 @@ tcevirtCmdDominfo(int argc, char **argv)
         }
     }
     if (dom->status) {
-        g_autoptr(qemuDriver) drv = qemuDriverOpen(NULL);
-        g_autoptr(JsonNode) live = drv ? qemuProcessControl(drv, def->name, "status",
-                                                            NULL, NULL) : NULL;
+        g_autoptr(JsonNode) live = qemuProcessControl(drv, def->name, "status",
+                                                      NULL, NULL);
         JsonObject *o = live && JSON_NODE_HOLDS_OBJECT(live) ?
             json_node_get_object(live) : NULL;
 

@@ -55,11 +55,8 @@ tcevirtLifecycleParse(const char *verb, int argc, char **argv,
 static char *
 tcevirtRunningName(qemuDriver *drv, const char *dom, GError **errp)
 {
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriverDomain) d = qemuDriverLookup(drv, dom, FALSE, warnings,
-                                                     errp);
+    g_autoptr(qemuDriverDomain) d = tcevirtLookup(drv, dom, FALSE, errp);
 
-    tcevirtPrintWarnings(warnings);
     if (!d)
         return NULL;
     if (!d->status) {

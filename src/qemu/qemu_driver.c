@@ -99,14 +99,13 @@ qemuDriverLoadStatus(qemuDriver *drv, const char *name, GPtrArray *warnings)
 }
 
 static qemuDriverDomain *
-qemuDriverDomainMake(qemuDriver *drv, virDomainDef *persistent,
+qemuDriverDomainMake(virDomainDef *persistent,
                      qemuDomainStatus *st, gboolean inactive,
                      GPtrArray *warnings)
 {
     g_autoptr(qemuDriverDomain) dom = g_new0(qemuDriverDomain, 1);
     g_autoptr(GError) err = NULL;
 
-    (void) drv;
     dom->persistent = persistent != NULL;
     dom->status = st;
     if (st && !inactive && st->defXML && *st->defXML) {
@@ -134,7 +133,7 @@ qemuDriverLookup(qemuDriver *drv, const char *nameOrUUID, gboolean inactive,
     guint i;
 
     if ((def = virDomainStoreLookup(drv->store, nameOrUUID, &lerr)))
-        return qemuDriverDomainMake(drv, def,
+        return qemuDriverDomainMake(def,
                                     qemuDriverLoadStatus(drv, def->name, warnings),
                                     inactive, warnings);
     /* a transient (undefined while running) domain */
@@ -180,7 +179,7 @@ qemuDriverListAll(qemuDriver *drv, GPtrArray *warnings, GError **errp)
         qemuDriverDomain *dom;
 
         g_hash_table_add(seen, g_strdup(def->name));
-        dom = qemuDriverDomainMake(drv, def,
+        dom = qemuDriverDomainMake(def,
                                    qemuDriverLoadStatus(drv, def->name, warnings),
                                    FALSE, warnings);
         if (dom)
@@ -199,7 +198,7 @@ qemuDriverListAll(qemuDriver *drv, GPtrArray *warnings, GError **errp)
         if (g_hash_table_contains(seen, name) ||
             !(st = qemuDriverLoadStatus(drv, name, warnings)))
             continue;
-        if ((dom = qemuDriverDomainMake(drv, NULL, st, FALSE, warnings)))
+        if ((dom = qemuDriverDomainMake(NULL, st, FALSE, warnings)))
             g_ptr_array_add(doms, dom);
     }
     g_ptr_array_sort(doms, qemuDriverDomainCompare);

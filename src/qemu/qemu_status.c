@@ -174,6 +174,24 @@ qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
     return g_steal_pointer(&st);
 }
 
+int
+qemuDomainStatusLock(const qemuDriverConfig *cfg, const char *name)
+{
+    g_autofree char *path = qemuDomainStatusPath(cfg, name, "lock");
+    int fd;
+    int saved;
+
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
 gboolean
 qemuDomainStatusSupervised(const qemuDriverConfig *cfg, const char *name)
 {

@@ -62,6 +62,10 @@ gboolean qemuDomainStatusSave(const qemuDriverConfig *cfg,
 /* NULL without error when the domain has no status file */
 qemuDomainStatus *qemuDomainStatusLoad(const qemuDriverConfig *cfg,
                                        const char *name, GError **errp);
+/* Takes the domain's lock without waiting: the fd to keep (and close to
+ * release it), -1 with errno set when it is held (EWOULDBLOCK) or cannot
+ * be opened */
+int qemuDomainStatusLock(const qemuDriverConfig *cfg, const char *name);
 /* TRUE while a supervisor holds the domain's lock */
 gboolean qemuDomainStatusSupervised(const qemuDriverConfig *cfg,
                                     const char *name);

@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -408,7 +407,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     g_autoptr(GPtrArray) report = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *domDir = g_build_filename(cfg->qemuRunDir, def->name, NULL);
     g_autofree char *monPath = NULL;
-    g_autofree char *logPath = NULL;
+    g_autofree char *cmd = NULL;
     g_auto(GStrv) argv = NULL;
     g_autoptr(GStrvBuilder) argvb = g_strv_builder_new();
     qemuSupervisorExecError e = { 0, 0 };
@@ -450,15 +449,13 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     g_strfreev(argv);
     argv = g_strv_builder_end(argvb);
     monPath = qemuDomainMonitorPath(def, &ccfg);
+    cmd = qemuCommandLineFormat(argv);
+    qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
+                      G_GUINT64_FORMAT " bytes, user %u):\n%s",
+                      seccomp ? "seccomp" : "dac", sv->p->memlockLimit,
+                      (unsigned) cfg->uid, cmd);
+    /* QEMU's own words start here */
     logStart = lseek(sv->logFd, 0, SEEK_END);
-    {
-        g_autofree char *cmd = qemuCommandLineFormat(argv);
-        qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
-                          G_GUINT64_FORMAT " bytes, user %u):\n%s",
-                          seccomp ? "seccomp" : "dac", sv->p->memlockLimit,
-                          (unsigned) cfg->uid, cmd);
-        logStart = lseek(sv->logFd, 0, SEEK_END);
-    }
     if ((seccomp && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv2) < 0) ||
         pipe2(errPipe, O_CLOEXEC) < 0) {
         virReportSystemError(errp, errno, "cannot create the pipes to start QEMU");
@@ -913,7 +910,6 @@ qemuSupervisorRun(qemuSupervisorParams *p)
 {
     const qemuDriverConfig *cfg = p->cfg;
     g_autoptr(qemuDomainStatus) st = qemuDomainStatusNew();
-    g_autofree char *lockPath = qemuDomainStatusPath(cfg, p->def->name, "lock");
     g_autofree char *logFile = g_strdup_printf("%s.log", p->def->name);
     g_autofree char *logPath = g_build_filename(cfg->logDir, logFile, NULL);
     g_autofree char *ctlPath = qemuSupervisorControlPath(cfg, p->def->name);
@@ -934,8 +930,7 @@ qemuSupervisorRun(qemuSupervisorParams *p)
                              cfg->qemuRunDir);
         goto fail_early;
     }
-    if ((sv.lockFd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
-        flock(sv.lockFd, LOCK_EX | LOCK_NB) < 0) {
+    if ((sv.lockFd = qemuDomainStatusLock(cfg, p->def->name)) < 0) {
         virReportError(&err, VIR_ERR_OPERATION_INVALID,
                        "domain '%s' is already running", p->def->name);
         goto fail_early;

@@ -4,10 +4,8 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,19 +172,14 @@ gboolean
 qemuTeardownRecover(const qemuDriverConfig *cfg, const char *name,
                     GPtrArray *warnings)
 {
-    g_autofree char *lockPath = qemuDomainStatusPath(cfg, name, "lock");
     g_autoptr(qemuDomainStatus) st = NULL;
     g_autoptr(GError) err = NULL;
     gboolean ok;
     int lock;
 
     /* holding the domain's lock: no supervisor can be running it */
-    if ((lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+    if ((lock = qemuDomainStatusLock(cfg, name)) < 0)
         return TRUE;
-    if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
-        close(lock);
-        return TRUE;
-    }
     if (!(st = qemuDomainStatusLoad(cfg, name, &err))) {
         if (err)
             virWarningAdd(warnings, "%s", err->message);
