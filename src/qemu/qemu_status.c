@@ -62,57 +62,44 @@ gboolean
 qemuDomainStatusSave(const qemuDriverConfig *cfg, const qemuDomainStatus *st,
                      GError **errp)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(JsonNode) root = json_node_alloc();
     g_autofree char *path = qemuDomainStatusPath(cfg, st->name, "status");
     g_autofree char *text = NULL;
+    JsonObject *obj = json_object_new();
+    JsonArray *owners = json_array_new();
     size_t i;
 
-    if (!virFileMakeDirs(cfg->qemuRunDir, errp))
+    if (!virFileMakeDirs(cfg->qemuRunDir, errp)) {
+        json_object_unref(obj);
+        json_array_unref(owners);
         return FALSE;
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "name");
-    json_builder_add_string_value(b, st->name);
-    json_builder_set_member_name(b, "uuid");
-    json_builder_add_string_value(b, st->uuid);
-    json_builder_set_member_name(b, "state");
-    json_builder_add_string_value(b, qemuDomainStateTypeToString(st->state));
-    json_builder_set_member_name(b, "reason");
-    json_builder_add_string_value(b, st->reason ? st->reason : "");
-    json_builder_set_member_name(b, "supervisor-pid");
-    json_builder_add_int_value(b, st->supervisorPid);
-    json_builder_set_member_name(b, "supervisor-start");
-    json_builder_add_int_value(b, st->supervisorStart);
-    json_builder_set_member_name(b, "qemu-pid");
-    json_builder_add_int_value(b, st->qemuPid);
-    json_builder_set_member_name(b, "qemu-start");
-    json_builder_add_int_value(b, st->qemuStart);
-    json_builder_set_member_name(b, "started-at");
-    json_builder_add_int_value(b, st->startedAt);
-    json_builder_set_member_name(b, "handoff");
-    json_builder_add_string_value(b, st->handoff ? st->handoff : "");
-    json_builder_set_member_name(b, "owners");
-    json_builder_begin_array(b);
+    }
+    json_object_set_string_member(obj, "name", st->name);
+    json_object_set_string_member(obj, "uuid", st->uuid);
+    json_object_set_string_member(obj, "state",
+                                  qemuDomainStateTypeToString(st->state));
+    json_object_set_string_member(obj, "reason", st->reason ? st->reason : "");
+    json_object_set_int_member(obj, "supervisor-pid", st->supervisorPid);
+    json_object_set_int_member(obj, "supervisor-start", st->supervisorStart);
+    json_object_set_int_member(obj, "qemu-pid", st->qemuPid);
+    json_object_set_int_member(obj, "qemu-start", st->qemuStart);
+    json_object_set_int_member(obj, "started-at", st->startedAt);
+    json_object_set_string_member(obj, "handoff", st->handoff ? st->handoff : "");
     for (i = 0; i < st->owners->len; i++) {
         qemuStatusOwner *own = g_ptr_array_index(st->owners, i);
+        JsonObject *o = json_object_new();
 
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "path");
-        json_builder_add_string_value(b, own->path);
-        json_builder_set_member_name(b, "uid");
-        json_builder_add_int_value(b, own->uid);
-        json_builder_set_member_name(b, "gid");
-        json_builder_add_int_value(b, own->gid);
-        json_builder_set_member_name(b, "mode");
-        json_builder_add_int_value(b, own->mode);
-        json_builder_end_object(b);
+        json_object_set_string_member(o, "path", own->path);
+        json_object_set_int_member(o, "uid", own->uid);
+        json_object_set_int_member(o, "gid", own->gid);
+        json_object_set_int_member(o, "mode", own->mode);
+        json_array_add_object_element(owners, o);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "definition");
-    json_builder_add_string_value(b, st->defXML ? st->defXML : "");
-    json_builder_end_object(b);
-    root = json_builder_get_root(b);
+    json_object_set_array_member(obj, "owners", owners);
+    json_object_set_string_member(obj, "definition", st->defXML ? st->defXML : "");
+    json_node_init_object(root, obj);
+    json_object_unref(obj);
     json_generator_set_root(gen, root);
     json_generator_set_pretty(gen, TRUE);
     text = json_generator_to_data(gen, NULL);
