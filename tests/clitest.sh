@@ -2,20 +2,10 @@
 # What a user sees from the tcevirt command: exit codes, one-line errors,
 # manual pages.  TAP output.  usage: clitest.sh TCEVIRT DATADIR PARSEDIR
 tcevirt=$1 data=$2 parse=$3
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() {  # ok NAME CONDITION-STATUS [DETAIL]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then
-        echo "ok $n $1"
-    else
-        echo "not ok $n $1"
-        [ -n "${3:-}" ] && echo "# $3"
-        fails=$((fails + 1))
-    fi
-}
 
 # refuse: exit status 1 and exactly one line on stderr starting "error: "
 refuse() {  # refuse NAME FILE
@@ -68,5 +58,4 @@ for verb in $("$tcevirt" help | awk 'NR > 1 {print $1}'); do
         grep -q '^SYNOPSIS' "$tmp/man" && "$tcevirt" "$verb" --help | cmp -s - "$tmp/man"
     ok "cli/help/$verb" $?
 done
-echo "1..$n"
-exit $((fails > 0))
+tap_done

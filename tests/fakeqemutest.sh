@@ -5,20 +5,10 @@
 # group that is not viable.  TAP output.
 # usage: fakeqemutest.sh TCEMODEL-RUN FAKEQEMU
 run=$1 fakeqemu=$2
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() {  # ok NAME CONDITION-STATUS [DETAIL]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then
-        echo "ok $n $1"
-    else
-        echo "not ok $n $1"
-        [ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-        fails=$((fails + 1))
-    fi
-}
 
 # drive.py SOCK ERRFILE CMD... -- ARGV...: start ARGV, send each QMP
 # command (a line of JSON; "wait" sleeps 0.3 s and prints what came),
@@ -140,5 +130,4 @@ ok "nonviable/message" $? "$(cat "$tmp/err")"
 test -S "$tmp/mon.sock"
 ok "nonviable/socket-left" $?
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_done

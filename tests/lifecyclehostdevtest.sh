@@ -9,7 +9,7 @@
 tcevirt=$1 fakeqemu=$2 data=$3
 # ps, pgrep and pkill run without the fake host: they gain nothing from it,
 # and pgrep under an ASan-built model preload deadlocked reading /proc/PID/status
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 chmod 711 "$tmp"
 export TCEVIRT_STATE_DIR=$tmp/state TCEVIRT_RUN_DIR=$tmp/run TCEVIRT_CONF=$tmp/qemu.conf
@@ -17,17 +17,10 @@ if [ "$(id -u)" = 0 ]; then export TCEVIRT_QEMU_USER=nobody; else export TCEVIRT
 printf '[qemu]\nstart_timeout = 10\n' > "$TCEVIRT_CONF"
 trap 'LD_PRELOAD= pkill -9 -f "guest=hd-" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-ok() {  # ok NAME STATUS [DETAIL]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then echo "ok $n $1"; else
-        echo "not ok $n $1"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -c 3000 | sed 's/^/# /'
-        fails=$((fails + 1)); fi
-}
 t() { "$tcevirt" "$@" >"$tmp/out" 2>"$tmp/err"; }
 state() { "$tcevirt" domstate --reason "$1" 2>/dev/null | head -1; }
 drv() { local d=/sys/bus/pci/devices/$1/driver; [ -e "$d" ] && basename "$(readlink "$d")" || echo none; }
 qemu_gone() { ! LD_PRELOAD= pgrep -f "guest=$1," >/dev/null; }
-wait_for() { local end=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
 claims() { ls "$tmp/state/hostdev/groups" 2>/dev/null | wc -l; }
 # the host as it was: group 2 on e1000e, group 0 on vfio-pci root-owned,
@@ -173,5 +166,4 @@ kill -9 "$S"; wait_for 10 qemu_gone hd-u; t list --all
 restored hd-u
 ok "DAC mode: supervisor killed -9, the next command restores owner and mode" $? "$(why hd-u)"
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_done

@@ -4,7 +4,7 @@
 # killed at every step, failed starts; after each, nothing may be left
 # behind.  TAP output.  usage: lifecycletest.sh TCEVIRT XMLDIR
 tcevirt=$1 data=$2
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 chmod 711 "$tmp"   # QEMU (the QEMU user) reaches its socket directory below
 export TCEVIRT_STATE_DIR=$tmp/state TCEVIRT_RUN_DIR=$tmp/run
@@ -17,12 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {  # ok NAME STATUS [DETAIL]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then echo "ok $n $1"; else
-        echo "not ok $n $1"; [ -n "${3:-}" ] && echo "# $3" | head -c 2000; echo
-        fails=$((fails + 1)); fi
-}
 t() { "$tcevirt" "$@" >"$tmp/out" 2>"$tmp/err"; }
 state() { "$tcevirt" domstate --reason "$1" 2>/dev/null | head -1; }
 qemu_alive() { pgrep -f "guest=$1," >/dev/null; }
@@ -33,10 +27,6 @@ clean() {
     local left
     left=$(cd "$tmp/run/qemu" 2>/dev/null && ls | grep -v -e '\.lock$' -e '\.shutoff$')
     [ -z "$left" ] && ! qemu_alive "$1"
-}
-wait_for() {  # wait_for SECONDS CMD...
-    local end=$((SECONDS + $1)); shift
-    until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
 
 echo "TAP version 13"
@@ -124,5 +114,4 @@ t dominfo lc-a; grep -q "Persistent: *no" "$tmp/out"; ok "it is transient" $? "$
 t destroy lc-a && t list --all; ! grep -q "lc-a" "$tmp/out" && clean lc-a
 ok "after destroy it is gone" $? "$(cat "$tmp/out" "$tmp/err")"
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_done

@@ -7,7 +7,7 @@
 # (review the diff).  nodedev XML is validated with xmllint against
 # libvirt's nodedev.rng when both are installed.
 run=$1 mkhost=$2 preload=$3 tcevirt=$4 data=$5 hosts=$6 rng=$7
-n=0 fails=0
+. "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # as tcemodel-run: an ASan-built preload needs the ASan runtime first
@@ -15,16 +15,6 @@ asan=$(ldd "$preload" 2>/dev/null | awk '/libasan/ { print $3 }')
 preload="${asan:+$asan }$preload"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-ok() {  # ok NAME STATUS [DETAIL]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then
-        echo "ok $n $1"
-    else
-        echo "not ok $n $1"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-        fails=$((fails + 1))
-    fi
-}
 
 skip() {  # skip NAME WHY
     n=$((n + 1))
@@ -258,5 +248,4 @@ ppc64*) skip "host-validate/this-machine-kvm" "a POWER machine" ;;
     ;;
 esac
 
-echo "1..$n"
-exit $((fails > 0))
+tap_done
