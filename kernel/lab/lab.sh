@@ -136,6 +136,7 @@ case $mode in
             "$root/tmp" "$root/run"
         cp "$tcevirt" "$root/opt/tcevirt/tcevirt"
         cp "$here/tcevirt-checks.sh" "$root/opt/tcevirt/checks.sh"
+        cp "$here/checks-lib.sh" "$root/opt/tcevirt/checks-lib.sh"
         if [ "$mode" != tcevirt ]; then
             # the L2 guest: the same kernel (stripped) and a busybox
             # initramfs with e1000e; read by QEMU as tcevirt-qemu

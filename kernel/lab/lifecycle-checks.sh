@@ -4,8 +4,7 @@
 # KVM pseries guest (L2) that has the lone e1000e 0000:01:00.0 passed
 # through (/opt/tcevirt/lab-l2.xml, guest /init: kernel/lab/l2-init.sh).
 # TAP output; "# " lines carry the commands, their output and the numbers.
-/bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
-export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
+. /opt/tcevirt/checks-lib.sh
 export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
 export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
 # QMP answers only after VFIO has pinned guest RAM: slow under TCG
@@ -15,27 +14,6 @@ xml=/opt/tcevirt/lab-l2.xml
 dom=lab-l2 bdf=0000:01:00.0
 console=/tmp/lab-l2.console
 log=$TCEVIRT_STATE_DIR/log/$dom.log
-n=0 fails=0
-ok() {  # ok NAME STATUS [DETAIL...]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then
-        echo "ok $n $1"
-    else
-        echo "not ok $n $1"
-        shift 2
-        [ $# -gt 0 ] && echo "# $*"
-        fails=$((fails + 1))
-    fi
-}
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
-drv() { d=/sys/bus/pci/devices/$1/driver; [ -e $d ] && basename $(readlink $d) || echo none; }
-group() { basename $(readlink /sys/bus/pci/devices/$1/iommu_group); }
-run() {  # run CMD...: show the command and its output; status in $rc
-    echo "# \$ ${*#/opt/tcevirt/}"
-    "$@" > /tmp/out 2>&1
-    rc=$?
-    sed 's/^/#   /' /tmp/out
-}
 now() { cut -d' ' -f1 /proc/uptime; }
 field() { awk -v k="$1" '$1 == k {print $2}' /proc/$2/status; }
 echo "TAP version 13"
@@ -153,5 +131,4 @@ ok domstate/shut-off-destroyed $?
 grep -E "tcevirt: " $log | cut -c1-200 | tail -8 | sed 's/^/#   log: /'
 dmesg | grep -E 'WARNING|BUG:|Oops' | head -5 | sed 's/^/# dmesg: /'
 
-echo "1..$n"
-echo "# Totals: pass:$((n - fails)) fail:$fails"
+checks_done

@@ -3,31 +3,9 @@
 # against the real 6.12 kernel.  TAP output.  Devices (kernel/lab/lab.sh):
 #   0000:01:00.0 e1000e alone in its group; 0001:01:00.0/.1 e1000e pair in
 #   one group; 0002:01:00.0 xHCI.
-# the extracted tree has busybox but not its applet links: make them
-/bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
-export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
+. /opt/tcevirt/checks-lib.sh
 export TCEVIRT_STATE_DIR=/tmp/tcevirt-state
 t=/opt/tcevirt/tcevirt
-n=0 fails=0
-ok() {  # ok NAME STATUS [DETAIL...]
-    n=$((n + 1))
-    if [ "$2" = 0 ]; then
-        echo "ok $n $1"
-    else
-        echo "not ok $n $1"
-        shift 2
-        [ $# -gt 0 ] && echo "# $*"
-        fails=$((fails + 1))
-    fi
-}
-drv() { d=/sys/bus/pci/devices/$1/driver; [ -e $d ] && basename $(readlink $d) || echo none; }
-group() { basename $(readlink /sys/bus/pci/devices/$1/iommu_group); }
-run() {  # run CMD...: show the command and its output; status in $rc
-    echo "# \$ $*"
-    "$@" > /tmp/out 2>&1
-    rc=$?
-    sed 's/^/#   /' /tmp/out
-}
 echo "TAP version 13"
 echo "# $($t --version) on $(uname -r) $(uname -m)"
 
@@ -71,5 +49,4 @@ run $t nodedev-detach pci_0009_01_00_0
 [ $rc = 1 ] && grep -q "not present" /tmp/out
 ok nodedev-detach/unknown-device-fails-cleanly $?
 
-echo "1..$n"
-echo "# Totals: pass:$((n - fails)) fail:$fails"
+checks_done
