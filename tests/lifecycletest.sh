@@ -107,6 +107,46 @@ t define "$tmp/c.xml" && t start lc-c
 [ $? = 1 ] && grep -q "QEMU exited while starting domain 'lc-c' (status 1): .*something QEMU refuses" "$tmp/err" && clean lc-c
 ok "QEMU's own error text reaches the user" $? "$(cat "$tmp/err")"
 
+cat > "$tmp/slowqemu" <<'SH'
+#!/bin/sh
+exec sleep 30
+SH
+chmod 755 "$tmp/slowqemu"
+sed -e 's|<name>.*</name>|<name>lc-d</name>|' -e '/<uuid>/d' \
+    -e "s|<emulator>.*</emulator>|<emulator>$tmp/slowqemu</emulator>|" \
+    "$data/pseries-basic.xml" > "$tmp/d.xml"
+printf '[qemu]\nstart_timeout = 1\n' > "$TCEVIRT_CONF"
+t define "$tmp/d.xml" && t start lc-d
+[ $? = 1 ] && grep -q "QEMU of domain 'lc-d' did not answer on its monitor .* within 1 s" "$tmp/err" &&
+    grep -q "raise start_timeout" "$tmp/err" && clean lc-d
+ok "a QEMU that never answers QMP: timeout error naming the fix, nothing left" $? "$(cat "$tmp/err")"
+printf '[qemu]\nstart_timeout = 30\n' > "$TCEVIRT_CONF"
+TCEVIRT_TEST_CRASH_AT=status-saved "$tcevirt" start lc-a >"$tmp/out" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "the supervisor of domain 'lc-a' ended without a word; see .*lc-a.log" "$tmp/err"
+ok "a supervisor that dies during start: the CLI says so and names the log" $? "$(cat "$tmp/err")"
+t list --all
+
+# definitions: names and UUIDs stay unique, errors name the other domain
+uuid=$("$tcevirt" dominfo lc-a | awk '/^UUID:/ {print $2}')
+sed -e 's|<name>.*</name>|<name>lc-e</name>|' -e "s|<uuid>.*</uuid>|<uuid>$uuid</uuid>|" \
+    "$data/pseries-basic.xml" > "$tmp/e.xml"
+t define "$tmp/e.xml"; [ $? = 1 ] && grep -q "uuid $uuid already belongs to domain 'lc-a'" "$tmp/err"
+ok "define: a UUID of another domain is refused, naming it" $? "$(cat "$tmp/err")"
+sed -e 's|<name>.*</name>|<name>lc-a</name>|' \
+    -e 's|<uuid>.*</uuid>|<uuid>11111111-2222-3333-4444-555555555555</uuid>|' \
+    "$data/pseries-basic.xml" > "$tmp/f.xml"
+t define "$tmp/f.xml"; [ $? = 1 ] && grep -q "domain 'lc-a' is already defined with uuid $uuid" "$tmp/err"
+ok "define: an existing name with another UUID is refused" $? "$(cat "$tmp/err")"
+t define "$tmp/a.xml" && [ "$("$tcevirt" dominfo lc-a | awk '/^UUID:/ {print $2}')" = "$uuid" ]
+ok "define: a redefinition without <uuid> keeps the domain's UUID" $? "$(cat "$tmp/err")"
+sed -e 's|<name>.*</name>|<name>.hidden</name>|' -e '/<uuid>/d' "$data/pseries-basic.xml" > "$tmp/g.xml"
+t define "$tmp/g.xml"; [ $? = 1 ] && grep -q "domain name '.hidden' cannot be used" "$tmp/err"
+ok "define: a name that cannot be a file name is refused" $? "$(cat "$tmp/err")"
+t destroy lc-a; [ $? = 1 ] && grep -q "domain 'lc-a' is not running" "$tmp/err"
+ok "destroy of a shut-off domain: clear error" $? "$(cat "$tmp/err")"
+t dominfo lc-nope; [ $? = 1 ] && grep -q "no domain with matching name or uuid 'lc-nope'" "$tmp/err"
+ok "an unknown domain: clear error" $? "$(cat "$tmp/err")"
+
 # undefine while running: transient until it stops
 t start lc-a && t undefine lc-a && t list
 grep -q "lc-a *running" "$tmp/out"; ok "an undefined running domain stays listed" $? "$(cat "$tmp/out")"
