@@ -64,8 +64,10 @@ ok "a guest that ignores shutdown is destroyed after --timeout" $? "$(state lc-a
 clean lc-a; ok "shutdown timeout: nothing left" $? "$(ls "$tmp/run/qemu")"
 
 # the CLI killed while it waits for the start: the guest does not notice
+# (killed once QEMU exists, so that the supervisor was forked: a fixed
+# delay raced with a busy machine and sometimes killed it before the fork)
 "$tcevirt" start lc-a >/dev/null 2>&1 & cli=$!
-sleep 0.02; kill -9 $cli 2>/dev/null; wait $cli 2>/dev/null
+wait_for 10 qemu_alive lc-a; kill -9 $cli 2>/dev/null; wait $cli 2>/dev/null
 wait_for 10 is_running lc-a
 ok "a killed CLI does not affect the starting guest" $? "$(state lc-a)"
 t destroy lc-a && clean lc-a; ok "... which destroys normally" $? "$(cat "$tmp/err")"

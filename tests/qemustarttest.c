@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -203,8 +204,10 @@ testTCGify(char **argv)
     }
 }
 
+/* Connects to QEMU's monitor; -1 when QEMU exited first (its wait
+ * status in @status, and @exited set) or never listened */
 static int
-testConnect(const char *path, GPid pid)
+testConnect(const char *path, GPid pid, int *status, gboolean *exited)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     int i;
@@ -212,30 +215,41 @@ testConnect(const char *path, GPid pid)
     g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
     for (i = 0; i < 600; i++) {
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int status;
 
         if (connect(fd, (struct sockaddr *) &addr, sizeof(addr)) == 0)
             return fd;
         close(fd);
-        if (waitpid(pid, &status, WNOHANG) == pid)
+        if (waitpid(pid, status, WNOHANG) == pid) {
+            *exited = TRUE;
             return -1;
+        }
         g_usleep(50 * 1000);
     }
     return -1;
 }
 
+/* How long QEMU may take for one QMP reply before the case fails */
+#define TEST_QMP_TIMEOUT_MS (60 * 1000)
+
+/* One reply line, skipping asynchronous events; empty when QEMU closed
+ * the socket, hung or could not be written to (the caller names the step) */
 static char *
 testQMP(int fd, const char *cmd)
 {
     GString *buf = g_string_new(NULL);
     char c;
 
-    if (cmd && write(fd, cmd, strlen(cmd)) != (ssize_t) strlen(cmd))
-        return g_string_free(buf, TRUE);
-    /* one reply line, skipping asynchronous events */
+    if (cmd && send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) != (ssize_t) strlen(cmd))
+        return g_string_free(buf, FALSE);
     for (;;) {
-        ssize_t n = read(fd, &c, 1);
-        if (n <= 0)
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+
+        if (poll(&pfd, 1, TEST_QMP_TIMEOUT_MS) <= 0) {
+            g_string_assign(buf, "");
+            break;
+        }
+        if ((n = read(fd, &c, 1)) <= 0)
             break;
         if (c == '\n') {
             if (strstr(buf->str, "\"event\"")) {
@@ -247,6 +261,43 @@ testQMP(int fd, const char *cmd)
         g_string_append_c(buf, c);
     }
     return g_string_free(buf, FALSE);
+}
+
+/* QEMUSTART_EXTRA_ARGS: arguments appended to every command line (the
+ * failure test points a device at a missing ROM with it) */
+static char **
+testAppendExtraArgs(char **argv)
+{
+    const char *extra = g_getenv("QEMUSTART_EXTRA_ARGS");
+    g_auto(GStrv) add = NULL;
+    GPtrArray *all;
+    size_t i;
+
+    if (!extra || !*extra || !g_shell_parse_argv(extra, NULL, &add, NULL))
+        return argv;
+    all = g_ptr_array_new();
+    for (i = 0; argv[i]; i++)
+        g_ptr_array_add(all, argv[i]);
+    for (i = 0; add[i]; i++)
+        g_ptr_array_add(all, g_strdup(add[i]));
+    g_ptr_array_add(all, NULL);
+    g_free(argv);
+    return (char **) g_ptr_array_free(all, FALSE);
+}
+
+/* Waits up to @ms for @pid to exit; kills it when it does not */
+static gboolean
+testWaitExit(GPid pid, int ms, int *status)
+{
+    int waited;
+
+    for (waited = 0; waited < ms; waited += 20) {
+        if (waitpid(pid, status, WNOHANG) == pid)
+            return TRUE;
+        g_usleep(20 * 1000);
+    }
+    kill(pid, SIGKILL);
+    return FALSE;
 }
 
 static GHashTable *deviceHelp;   /* driver -> help text */
@@ -335,6 +386,7 @@ testStartOne(const char *name, const char *dir)
     qemuCommandConfig cfg = { rundir, hugedir, memdir };
     GPid pid;
     int logfd, fd, status = 0;
+    gboolean exited = FALSE;
     gsize len;
     const char *step;
     static const char *const cmds[] = {
@@ -371,6 +423,7 @@ testStartOne(const char *name, const char *dir)
     if ((why = testCheckDeviceProps(argv)))
         return g_steal_pointer(&why);
     testTCGify(argv);
+    argv = testAppendExtraArgs(argv);
     monitor = qemuDomainMonitorPath(def, &cfg);
 
     logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -384,7 +437,7 @@ testStartOne(const char *name, const char *dir)
     }
     close(logfd);
 
-    if ((fd = testConnect(monitor, pid)) < 0) {
+    if ((fd = testConnect(monitor, pid, &status, &exited)) < 0) {
         step = "connecting to the monitor";
     } else {
         step = NULL;
@@ -396,10 +449,13 @@ testStartOne(const char *name, const char *dir)
         g_free(testQMP(fd, "{\"execute\":\"quit\"}\n"));
         close(fd);
     }
-    if (step) {
+    if (step && !exited) {
         kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    } else if (!step && !testWaitExit(pid, 30 * 1000, &status)) {
+        step = "exiting after quit (killed after 30 s)";
+        waitpid(pid, &status, 0);
     }
-    waitpid(pid, &status, 0);
     g_spawn_close_pid(pid);
     if (!step && WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return NULL;
@@ -430,6 +486,8 @@ main(int argc, char **argv)
     size_t i;
 
     g_test_init(&argc, &argv, NULL);
+    /* a QEMU that dies under us is that case's failure, not ours */
+    signal(SIGPIPE, SIG_IGN);
     deviceHelp = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     datadir = g_getenv("QEMUXML2ARGV_DATA");
     cases = testListCases(datadir, ".args");
