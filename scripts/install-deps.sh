@@ -11,12 +11,28 @@
 set -euo pipefail
 
 job=${1:-check}
+# Each list names what uses it.  Derived from what the jobs really run
+# (QEMU's ROM files: strace of the golden start test and of the lab's
+# powernv9 boot, every file QEMU opened under /usr/share/qemu,
+# /usr/lib/ipxe and /usr/share/seabios, mapped with dpkg -S):
+#   slof.bin, vof.bin, skiboot.lid, keymaps  qemu-system-data (a Depends)
+#   efi-virtio.rom, efi-e1000.rom            ipxe-qemu (golden start test)
+#   efi-e1000e.rom                           ipxe-qemu (the lab's e1000e)
+#   vgabios-stdvga.bin                       seabios (golden start test)
+# QEMU only Recommends ipxe-qemu and seabios; we install with
+# --no-install-recommends, so they are named here.
 base=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
-      libjson-glib-dev libseccomp-dev libxml2-utils python3 qemu-utils)
+      libjson-glib-dev libseccomp-dev
+      libxml2-utils           # xmllint: schema checks in tests
+      python3                 # test summary, QMP drivers in shell tests
+      qemu-utils              # qemu-img: qcow2 images of the start test
+      procps                  # pgrep/ps/pkill: lifecycle tests, bench
+      ipxe-qemu seabios)      # QEMU's option ROMs (above)
 newer=(qemu-system-ppc libvirt-common)    # QEMU >= 10.0, libvirt's domain.rng
 case $job in
     check) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
+    # cross compiler, kernel module index, initramfs, Debian ppc64el tree
     lab|demo) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
                      xz-utils cpio mmdebstrap) ;;
     *) echo "usage: $0 check|demo|fuzz|lab" >&2; exit 2 ;;
