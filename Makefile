@@ -7,15 +7,9 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 MESON_TEST = meson test --print-errorlogs --num-processes 2
 
-.PHONY: all build check demo fuzz bench lab clean deps-check deps-demo
+.PHONY: all build check demo fuzz bench lab clean fresh-check
 
 all: build
-
-deps-check:
-	@scripts/install-deps.sh check
-
-deps-demo:
-	@scripts/install-deps.sh demo
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
@@ -28,19 +22,23 @@ $(ASAN_BUILD)/build.ninja:
 	    -Dqemu_tests=false -Dbuildtype=debug >/dev/null
 
 # Runs every test, then the unit tests again under ASan+UBSan, and ends
-# with one line "N passed, N failed, N skipped".
-check: deps-check
-	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja
-	ninja -C $(ASAN_BUILD)
-	@rc=0; \
+# with labelled lines (tests, asan, fuzz corpus, wall time) and one line
+# "N passed, N failed, N skipped" (scripts/test-summary.py says how it
+# counts).  The wall time covers everything from the package check on.
+check:
+	@t0=$$(date +%s); rc=0; \
+	scripts/install-deps.sh check && \
+	$(MAKE) --no-print-directory build && \
+	$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja && \
+	ninja -C $(ASAN_BUILD) || exit 1; \
 	$(MESON_TEST) -C $(BUILD) || rc=1; \
 	$(MESON_TEST) -C $(ASAN_BUILD) || rc=1; \
 	scripts/test-summary.py $(BUILD)/meson-logs/testlog.json \
-	    $(ASAN_BUILD)/meson-logs/testlog.json || rc=1; \
+	    $(ASAN_BUILD)/meson-logs/testlog.json $$(( $$(date +%s) - t0 )) || rc=1; \
 	exit $$rc
 
-demo: deps-demo
+demo:
+	@scripts/install-deps.sh demo
 	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh $(BUILD)
 
@@ -68,6 +66,12 @@ lab:
 
 bench: build
 	scripts/bench.sh $(BUILD)
+
+# `make JOB` in a bare bookworm root built with mmdebstrap (not in CI:
+# it downloads and installs everything again; scripts/fresh-check.sh)
+JOB ?= check
+fresh-check:
+	@scripts/fresh-check.sh $(JOB)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
