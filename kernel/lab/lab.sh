@@ -34,9 +34,26 @@ if [ "$mode" = all ]; then
     for m in contract tcevirt lifecycle; do
         "$0" "$m" "$build" || rc=1
     done
-    for m in contract tcevirt lifecycle; do
+    # the harness itself: a POWER9 that never boots is one named failure
+    # with a summary, not a hang (the boot gets 3 s where it needs ~10)
+    wd_out=${LAB_OUT:-$build/lab}/watchdog
+    mkdir -p "$(dirname "$wd_out")"
+    wd_rc=0
+    LAB_BOOT_TIMEOUT=3 LAB_OUT=$wd_out "$0" contract "$build" > "$wd_out.log" 2>&1 || wd_rc=$?
+    if [ $wd_rc = 1 ] && grep -q '^not ok boot-contract - Linux did not reach /init within 3 s' "$wd_out.log" &&
+       grep -q '^0 passed, 1 failed, 0 skipped' "$wd_out.log"; then
+        echo "ok lab/boot-watchdog-names-a-boot-that-never-comes" > "$wd_out.result"
+        echo "1 passed, 0 failed, 0 skipped" >> "$wd_out.result"
+    else
+        echo "not ok lab/boot-watchdog-names-a-boot-that-never-comes (exit $wd_rc; $wd_out.log)" > "$wd_out.result"
+        echo "0 passed, 1 failed, 0 skipped" >> "$wd_out.result"
+        rc=1
+    fi
+    head -1 "$wd_out.result"
+    for m in contract tcevirt lifecycle watchdog; do
         f=${LAB_OUT:-$build/lab}/summary-$m
-        [ -f "$f" ] && cat "$f" || echo "0 passed, 1 failed, 0 skipped"
+        [ $m = watchdog ] && f=$wd_out.result
+        [ -f "$f" ] && tail -1 "$f" || echo "0 passed, 1 failed, 0 skipped"
     done |
         awk '{p += $1; f += $3; s += $5}
              END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
@@ -169,14 +186,37 @@ if [ "$mode" = shell ]; then
         -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
         "${devs[@]}" "${share[@]}"
 fi
+# A POWER9 that does not bring Linux to its /init within LAB_BOOT_TIMEOUT
+# seconds (normally 10-20 s) is killed and reported as a failed boot,
+# instead of hanging until LAB_TIMEOUT.
+pidfile="$out/qemu-$mode.pid" booterr="$out/boot-failed-$mode"
+rm -f "$pidfile" "$booterr"
+: > "$console"
+watchdog() {
+    local end=$((SECONDS + ${LAB_BOOT_TIMEOUT:-300}))
+    while [ $SECONDS -lt $end ]; do
+        grep -q '^LABINFO: kernel' "$console" 2>/dev/null && return 0
+        if [ -s "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+            echo "QEMU exited before Linux reached /init" > "$booterr"
+            return 0
+        fi
+        sleep 1
+    done
+    echo "Linux did not reach /init within ${LAB_BOOT_TIMEOUT:-300} s" > "$booterr"
+    [ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+    return 0
+}
+watchdog &
+wd=$!
+qemu=(qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic
+      -no-reboot -pidfile "$pidfile" -kernel "$vmlinux" -initrd "$initrd"
+      -append "$append" "${devs[@]}" "${share[@]}")
 set +e
 if [ "$mode" = demo ]; then
     # streamed: the firmware's and the kernel's milestones while the
     # emulated POWER9 boots, then what the narrated script inside says
-    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
-        qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic \
-        -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
-        "${devs[@]}" "${share[@]}" </dev/null 2>&1 | tee "$console" |
+    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" "${qemu[@]}" </dev/null 2>&1 |
+        tee "$console" |
         tr -d '\r' | stdbuf -oL awk -v t0="$start" '
             function el() { return sprintf("[%3d s] ", systime() - t0) }
             /OPAL v.* starting/ { print el() "POWER9 firmware (skiboot) starting"; fflush(); next }
@@ -187,18 +227,32 @@ if [ "$mode" = demo ]; then
             /^DEMO: / { sub(/^DEMO: /, ""); print; fflush(); next }'
     rc=${PIPESTATUS[0]}
 else
-    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" \
-        qemu-system-ppc64 -M powernv9 -accel tcg -m $mem -smp 1 -nographic \
-        -no-reboot -kernel "$vmlinux" -initrd "$initrd" -append "$append" \
-        "${devs[@]}" "${share[@]}" </dev/null >"$console" 2>&1
+    timeout --foreground -k 10 "${LAB_TIMEOUT:-900}" "${qemu[@]}" </dev/null >"$console" 2>&1
     rc=$?
 fi
+kill $wd 2>/dev/null
+wait $wd 2>/dev/null
 set -e
 log "qemu exited with $rc after $(( $(date +%s) - start )) s"
 
 # ---- results -------------------------------------------------------------
 tr -d '\r' < "$console" > "$console.txt"
+if [ -s "$booterr" ]; then
+    # one named failure, with what the console last said
+    log "$mode: the emulated POWER9 did not boot: $(cat "$booterr"); last console lines:"
+    grep -v '^\s*$' "$console.txt" | tail -15 | sed 's/^/  | /' >&2
+    if [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ]; then
+        echo "not ok boot-$mode - $(cat "$booterr")"
+        echo "0 passed, 1 failed, 0 skipped" | tee "$out/summary-$mode"
+    fi
+    exit 1
+fi
 if [ "$mode" = demo ]; then
+    if ! grep -q '^DEMO: demo result: ok' "$console.txt"; then
+        r=$(sed -n 's/^DEMO: demo result: //p' "$console.txt" | tail -1)
+        log "demo: ${r:-the narrated script inside never finished (console: $console.txt)}"
+        exit 1
+    fi
     exit $rc
 elif [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ]; then
     pass=0 fail=0 skip=0
