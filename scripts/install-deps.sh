@@ -82,19 +82,29 @@ if [ "${VERSION_CODENAME:-}" = bookworm ]; then
     target=(-t bookworm-backports)
 fi
 
+export DEBIAN_FRONTEND=noninteractive
+apt="apt-get -q -o DPkg::Lock::Timeout=600"
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_new[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]} ${missing_new[*]}"
+    # an unrelated third-party repository that cannot be reached must not stop us
+    $apt update >/dev/null || echo "warning: apt-get update reported errors; trying the install anyway" >&2
+    if [ ${#missing[@]} -gt 0 ]; then
+        $apt install -y --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    if [ ${#missing_new[@]} -gt 0 ]; then
+        $apt install -y --no-install-recommends "${target[@]}" "${missing_new[@]}" >/dev/null
+    fi
+    qemu_ok || { echo "error: qemu-system-ppc >= 10.0 could not be installed" >&2; exit 1; }
+fi
+# The lab's ppc64el packages come after the host's own: when one ppc64el
+# index of a suite fails to download (an archive mid-sync), apt drops
+# that whole suite's lists, and on a fresh machine that made the host's
+# own packages unresolvable (libpcre2-dev against an installed
+# libpcre2-8-0 from bookworm-security).  Lists fetched before stay.
 if [ $need_arch = 1 ]; then
     echo "Adding the ppc64el architecture to dpkg (for the lab's kernel packages)"
     dpkg --add-architecture ppc64el
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt="apt-get -q -o DPkg::Lock::Timeout=600"
-echo "Installing Debian packages: ${missing[*]} ${missing_new[*]}"
-# an unrelated third-party repository that cannot be reached must not stop us
-$apt update >/dev/null || echo "warning: apt-get update reported errors; trying the install anyway" >&2
-if [ ${#missing[@]} -gt 0 ]; then
-    $apt install -y --no-install-recommends "${missing[@]}" >/dev/null
+if [ $need_arch = 1 ] || [ $need_lists = 1 ]; then
+    $apt update >/dev/null || echo "warning: apt-get update reported errors (the lab needs only bookworm and bookworm-backports for ppc64el)" >&2
 fi
-if [ ${#missing_new[@]} -gt 0 ]; then
-    $apt install -y --no-install-recommends "${target[@]}" "${missing_new[@]}" >/dev/null
-fi
-qemu_ok || { echo "error: qemu-system-ppc >= 10.0 could not be installed" >&2; exit 1; }
