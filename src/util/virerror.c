@@ -62,7 +62,15 @@ virErrorCodeDescription(int code)
     case VIR_ERR_INVALID_MAC:
         return "invalid MAC address";
     case VIR_ERR_NO_SUPPORT:
-        return "this function is not supported";
+        return "this function is not supported by the connection driver";
+    case VIR_ERR_RPC:
+        return "RPC error";
+    case VIR_ERR_AUTH_FAILED:
+        return "authentication failed";
+    case VIR_ERR_ARGUMENT_UNSUPPORTED:
+        return "argument unsupported";
+    case VIR_ERR_OPERATION_UNSUPPORTED:
+        return "Operation not supported";
     case VIR_ERR_INTERNAL_ERROR:
     case VIR_ERR_OK:
         break;

@@ -1,0 +1,39 @@
+/*
+ * remote_daemon.c: the daemon's state shared by every connection
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+
+remoteDaemon *
+remoteDaemonNew(GError **errp)
+{
+    g_autoptr(remoteDaemon) d = g_new0(remoteDaemon, 1);
+
+    g_mutex_init(&d->jobLock);
+    g_cond_init(&d->jobCond);
+    d->jobs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    d->caps = qemuCapsCacheNew();
+    d->srv = virNetServerNew(remoteDispatch, remoteClientGone, d);
+    if (!(d->cfg = qemuDriverConfigNew(errp)) ||
+        !(d->events = qemuEventWatcherNew(d->cfg, remoteEventBroadcast, d,
+                                          errp)))
+        return NULL;
+    return g_steal_pointer(&d);
+}
+
+void
+remoteDaemonFree(remoteDaemon *d)
+{
+    if (!d)
+        return;
+    /* no more events, then no more clients */
+    qemuEventWatcherFree(d->events);
+    virNetServerFree(d->srv);
+    qemuCapsCacheFree(d->caps);
+    qemuDriverConfigFree(d->cfg);
+    g_hash_table_unref(d->jobs);
+    g_cond_clear(&d->jobCond);
+    g_mutex_clear(&d->jobLock);
+    g_free(d);
+}
