@@ -27,8 +27,11 @@ base=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
       python3                 # test summary, QMP drivers in shell tests
       qemu-utils              # qemu-img: qcow2 images of the start test
       procps                  # pgrep/ps/pkill: lifecycle tests, bench
-      ipxe-qemu seabios)      # QEMU's option ROMs (above)
-newer=(qemu-system-ppc libvirt-common)    # QEMU >= 10.0, libvirt's domain.rng
+      ipxe-qemu seabios       # QEMU's option ROMs (above)
+      python3-libvirt)        # the client tcevirtd is tested with (Nova's)
+# from bookworm-backports: QEMU >= 10.0, libvirt's schemas, and virsh 11.3
+# with virt-xml-validate (tcevirtd's client tests)
+newer=(qemu-system-ppc libvirt-common libvirt-clients)
 case $job in
     check) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
@@ -51,6 +54,7 @@ for p in "${base[@]}" "${extra[@]}"; do installed "$p" || missing+=("$p"); done
 missing_new=()
 qemu_ok || missing_new+=(qemu-system-ppc)
 installed libvirt-common || missing_new+=(libvirt-common)
+installed libvirt-clients || missing_new+=(libvirt-clients)
 need_arch=0
 if { [ "$job" = lab ] || [ "$job" = demo ]; } && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
     need_arch=1
