@@ -8,7 +8,9 @@
 #          (tests/tcevirtdnovatest.py)
 # The daemon runs in the fake host; the clients run outside it (they read
 # nothing from the host).  TAP output.
-# usage: (in the fake host) tcevirtdtest.sh virsh|nova TCEVIRTD TCEVIRT FAKEQEMU
+#   wire:  frames no client would send, 64 clients, a client that never
+#          reads (tests/tcevirtdwiretest.py)
+# usage: (in the fake host) tcevirtdtest.sh virsh|nova|wire TCEVIRTD TCEVIRT FAKEQEMU
 # In the ASan build the fake host's preload brings the ASan runtime into
 # every process, this shell and the system tools too: leaks are checked in
 # tcevirt's own programs only.
@@ -85,9 +87,13 @@ daemon_stops_cleanly() {
         [ ! -e "$sock" ]
 }
 
-if [ "$mode" = nova ]; then
+if [ "$mode" = nova ] || [ "$mode" = wire ]; then
     domain td-nova 0002:01:00.0 0002:01:00.1
-    LD_PRELOAD= /usr/bin/python3 "$here/tcevirtdnovatest.py" "$uri" "$tmp/td-nova.xml" > "$tmp/py" 2>&1
+    if [ "$mode" = nova ]; then
+        LD_PRELOAD= /usr/bin/python3 "$here/tcevirtdnovatest.py" "$uri" "$tmp/td-nova.xml"
+    else
+        LD_PRELOAD= /usr/bin/python3 "$here/tcevirtdwiretest.py" "$sock"
+    fi > "$tmp/py" 2>&1
     rc=$?
     grep -v '^1\.\.' "$tmp/py"
     n=$(grep -cE '^(ok|not ok) ' "$tmp/py")
@@ -241,6 +247,22 @@ ok "socket modes 0600 and 0666" $? "$(stat -c '%a %n' "$sock" "$sock-ro")"
 # what tcevirtd does not do: a clear NO_SUPPORT
 v net-list; grep -q "this function is not supported by the connection driver" "$tmp/err"
 ok "an unsupported procedure: not supported" $? "$(both)"
+
+# kill -9 of the daemon loses nothing: the guest runs on under its
+# supervisor, a new daemon sees it and tears it down as usual
+v start td-a; qpid=$(LD_PRELOAD= pgrep -f "guest=td-a,")
+kill -9 "$dpid"; wait "$dpid" 2>/dev/null
+t domstate --reason td-a; grep -q "running (booted)" "$tmp/out" && kill -0 "$qpid"
+ok "kill -9 of tcevirtd: the guest keeps running" $? "$(both)"
+ASAN_OPTIONS=$ours "$tcevirtd" --socket "$sock" >> "$tmp/daemon.log" 2>&1 &
+dpid=$!
+wait_for 10 test -S "$sock-ro" && is_state td-a "running (booted)"
+ok "a restarted tcevirtd sees it running (the stale socket replaced)" $? "$(state td-a; tail -5 "$tmp/daemon.log")"
+v destroy td-a && [ "$(drv 0002:01:00.0)" = e1000e ] && ! kill -0 "$qpid" 2>/dev/null
+ok "... and destroys it, the NIC back on e1000e" $? "$(both)"
+LD_PRELOAD= stdbuf -oL virsh -c "$uri" event --all --loop >> "$tmp/events" 2>&1 &
+evpid=$!
+wait_for 10 probe
 
 # undefine; then the events of everything above
 v undefine td-a; grep -q "Domain 'td-a' has been undefined" "$tmp/out"

@@ -26,6 +26,21 @@ TCEVIRTD_DEFAULT_SOCKET ",\n"
 "authentication: for labs only.  The TCEVIRT_* environment and\n"
 "/etc/tcevirt/qemu.conf apply as for the tcevirt command.\n";
 
+/* tcevirt-start-helper beside this program (the build tree), else where
+ * meson installs it */
+static char *
+tcevirtdStartHelper(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
+    g_autofree char *beside = dir ? g_build_filename(dir, "tcevirt-start-helper",
+                                                     NULL) : NULL;
+
+    if (beside && g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer(&beside);
+    return g_build_filename(TCEVIRT_LIBEXECDIR, "tcevirt-start-helper", NULL);
+}
+
 static gboolean
 tcevirtdQuit(gpointer data)
 {
@@ -39,6 +54,7 @@ main(int argc, char **argv)
     g_autoptr(remoteDaemon) d = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *ro = NULL;
+    g_autofree char *helper = tcevirtdStartHelper();
     const char *sock = TCEVIRTD_DEFAULT_SOCKET;
     const char *tcp = NULL;
     int i;
@@ -62,7 +78,7 @@ main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     ro = g_strdup_printf("%s-ro", sock);
-    if (!(d = remoteDaemonNew(&err)) ||
+    if (!(d = remoteDaemonNew(helper, &err)) ||
         !virNetServerAddUNIX(d->srv, sock, 0600, FALSE, &err) ||
         !virNetServerAddUNIX(d->srv, ro, 0666, TRUE, &err) ||
         (tcp && !virNetServerAddTCP(d->srv, tcp, &err))) {

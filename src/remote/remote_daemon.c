@@ -6,10 +6,11 @@
 #include "remote_daemon.h"
 
 remoteDaemon *
-remoteDaemonNew(GError **errp)
+remoteDaemonNew(const char *startHelper, GError **errp)
 {
     g_autoptr(remoteDaemon) d = g_new0(remoteDaemon, 1);
 
+    d->startHelper = g_strdup(startHelper);
     g_mutex_init(&d->jobLock);
     g_cond_init(&d->jobCond);
     d->jobs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -32,6 +33,7 @@ remoteDaemonFree(remoteDaemon *d)
     virNetServerFree(d->srv);
     qemuCapsCacheFree(d->caps);
     qemuDriverConfigFree(d->cfg);
+    g_free(d->startHelper);
     g_hash_table_unref(d->jobs);
     g_cond_clear(&d->jobCond);
     g_mutex_clear(&d->jobLock);

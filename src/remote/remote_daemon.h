@@ -24,6 +24,7 @@ typedef struct {
     qemuDriverConfig *cfg;
     qemuEventWatcher *events;
     qemuCapsCache *caps;
+    char *startHelper;              /* tools/tcevirt_start_helper.c */
     GMutex jobLock;
     GCond jobCond;
     GHashTable *jobs;               /* names of domains with a job running */
@@ -134,7 +135,7 @@ gboolean remoteConnectDomainEventCallbackDeregisterAny(remoteCall *call,
                                                        GError **errp);
 
 /* the daemon: tools/tcevirtd.c */
-remoteDaemon *remoteDaemonNew(GError **errp);
+remoteDaemon *remoteDaemonNew(const char *startHelper, GError **errp);
 void remoteDaemonFree(remoteDaemon *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(remoteDaemon, remoteDaemonFree);
 

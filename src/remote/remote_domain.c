@@ -263,10 +263,54 @@ remoteDomainUndefineFlags(remoteCall *call, GError **errp)
 
 /* start and the supervisor's verbs ----------------------------------- */
 
+/* Starts @name through tcevirt-start-helper (a fresh single-threaded
+ * process forks the supervisor, not this daemon); QEMU's pid */
+static pid_t
+remoteStartDomain(remoteCall *call, const char *name, gboolean paused,
+                  GError **errp)
+{
+    const char *argv[] = { call->daemon->startHelper, name,
+                           paused ? "--paused" : NULL, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) spawnErr = NULL;
+    g_auto(GStrv) warnings = NULL;
+    char *msg = NULL;
+    gint64 code;
+    size_t i;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &err, NULL, &spawnErr)) {
+        virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                       "cannot run %s to start domain '%s': %s",
+                       call->daemon->startHelper, name, spawnErr->message);
+        return -1;
+    }
+    warnings = g_strsplit(err, "\n", -1);
+    for (i = 0; warnings[i]; i++) {
+        if (*warnings[i])
+            g_message("%s", warnings[i]);
+    }
+    g_strchomp(out);
+    code = g_ascii_strtoll(out, &msg, 10);
+    if (msg == out || (*msg && *msg != ' ')) {
+        virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                       "%s said nothing about starting domain '%s' (%s)",
+                       call->daemon->startHelper, name, err);
+        return -1;
+    }
+    if (*msg == ' ')
+        msg++;
+    if (code != 0) {
+        g_set_error_literal(errp, VIR_ERROR, code, msg);
+        return -1;
+    }
+    return (pid_t) g_ascii_strtoll(msg, NULL, 10);
+}
+
 static gboolean
 remoteCreate(remoteCall *call, gboolean withFlags, GError **errp)
 {
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *name = NULL;
@@ -279,10 +323,8 @@ remoteCreate(remoteCall *call, gboolean withFlags, GError **errp)
         return FALSE;
     name = g_strdup(dom->def->name);
     remoteDomainJobBegin(call->daemon, name);
-    pid = qemuProcessStart(drv, name, flags & VIR_DOMAIN_START_PAUSED,
-                           warnings, errp);
+    pid = remoteStartDomain(call, name, flags & VIR_DOMAIN_START_PAUSED, errp);
     remoteDomainJobEnd(call->daemon, name);
-    remoteLogWarnings(warnings);
     if (pid < 0)
         return FALSE;
     if (withFlags) {
