@@ -46,16 +46,20 @@ $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dqemu_tests=false \
 	    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 
+# FUZZ_TARGET=domain (the XML parser) or rpc (tcevirtd's frames and XDR)
+FUZZ_TARGET ?= domain
+FUZZ_CORPUS = $(if $(filter rpc,$(FUZZ_TARGET)),fuzz/rpc-corpus,fuzz/corpus)
+FUZZ_DICT = $(if $(filter domain,$(FUZZ_TARGET)),-dict=fuzz/domain.dict)
 fuzz:
 	@scripts/install-deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) fuzz/domain_fuzz
-	mkdir -p $(FUZZ_BUILD)/corpus fuzz/artifacts
-	cp -n fuzz/corpus/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz/domain_fuzz \
+	ninja -C $(FUZZ_BUILD) fuzz/$(FUZZ_TARGET)_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus-$(FUZZ_TARGET) fuzz/artifacts
+	cp -n $(FUZZ_CORPUS)/* $(FUZZ_BUILD)/corpus-$(FUZZ_TARGET)/ 2>/dev/null || true
+	ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz/$(FUZZ_TARGET)_fuzz \
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-	    -artifact_prefix=fuzz/artifacts/ -dict=fuzz/domain.dict \
-	    $(FUZZ_BUILD)/corpus fuzz/corpus
+	    -artifact_prefix=fuzz/artifacts/ $(FUZZ_DICT) \
+	    $(FUZZ_BUILD)/corpus-$(FUZZ_TARGET) $(FUZZ_CORPUS)
 
 # The kernel contract suite, then tcevirt itself (cross-built for ppc64le),
 # on Debian's real ppc64le kernel in an emulated POWER9 (kernel/lab); ends

@@ -21,7 +21,7 @@ status 1 when anything failed."""
 import json
 import sys
 
-FUZZ_TEST = "fuzz-corpus"
+FUZZ_TEST = "fuzz-corpus"      # fuzz-corpus, fuzz-corpus-rpc
 
 
 def count(path):
@@ -54,7 +54,7 @@ def count(path):
             s = 1
         else:
             f = 1
-        if t["name"].split(" / ")[-1] == FUZZ_TEST:
+        if t["name"].split(" / ")[-1].startswith(FUZZ_TEST):
             fuzz[0] += p + f + s
             fuzz[1] += f
         else:

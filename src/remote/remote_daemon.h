@@ -59,6 +59,10 @@ typedef struct {
 
 typedef gboolean (*remoteProcFunc)(remoteCall *call, GError **errp);
 
+/* The arguments of @proc decode with its layout and nothing trails them
+ * (checked before its dispatcher runs; also fuzz/rpc_fuzz.c) */
+gboolean remoteArgsCheck(int proc, const guint8 *body, size_t len,
+                         char **why);
 /* Every argument was read, nothing more is there: call before acting */
 gboolean remoteArgsEnd(remoteCall *call, GError **errp);
 /* flags outside @allowed: libvirt's "unsupported flags" error */

@@ -11,70 +11,83 @@
 /* callable before CONNECT_OPEN */
 #define PRE (1 << 1)
 
+/* The items of a procedure's arguments, in order: checked before its
+ * dispatcher runs, so that a malformed call changes nothing (and the
+ * fuzz target, fuzz/rpc_fuzz.c, decodes with the same table) */
+enum {
+    A_END = 0, A_STR, A_OPTSTR, A_U32, A_I32, A_UUID, A_DOM, A_OPTDOM,
+};
+#define REMOTE_ARGS_MAX 6
+
 typedef struct {
     int proc;
     const char *name;
     unsigned int flags;
     remoteProcFunc func;
+    int args[REMOTE_ARGS_MAX];
 } remoteProcDef;
 
-#define P(num, fl, fn) { REMOTE_PROC_##num, #num, fl, fn }
+#define P(num, fl, fn, ...) { REMOTE_PROC_##num, #num, fl, fn, { __VA_ARGS__ } }
 
 static const remoteProcDef remoteProcs[] = {
-    P(CONNECT_OPEN, RO | PRE, remoteConnectOpen),
+    P(CONNECT_OPEN, RO | PRE, remoteConnectOpen, A_OPTSTR, A_U32),
     P(CONNECT_CLOSE, RO | PRE, remoteConnectClose),
     P(CONNECT_GET_TYPE, RO, remoteConnectGetType),
     P(CONNECT_GET_VERSION, RO, remoteConnectGetVersion),
-    P(CONNECT_GET_MAX_VCPUS, RO, remoteConnectGetMaxVcpus),
+    P(CONNECT_GET_MAX_VCPUS, RO, remoteConnectGetMaxVcpus, A_OPTSTR),
     P(NODE_GET_INFO, RO, remoteNodeGetInfo),
     P(CONNECT_GET_CAPABILITIES, RO, remoteConnectGetCapabilities),
-    P(DOMAIN_CREATE, 0, remoteDomainCreate),
-    P(DOMAIN_DEFINE_XML, 0, remoteDomainDefineXML),
-    P(DOMAIN_DESTROY, 0, remoteDomainDestroy),
-    P(DOMAIN_GET_XML_DESC, RO, remoteDomainGetXMLDesc),
-    P(DOMAIN_GET_MAX_MEMORY, RO, remoteDomainGetMaxMemory),
-    P(DOMAIN_GET_INFO, RO, remoteDomainGetInfo),
-    P(DOMAIN_GET_OS_TYPE, RO, remoteDomainGetOSType),
-    P(DOMAIN_LOOKUP_BY_ID, RO, remoteDomainLookupByID),
-    P(DOMAIN_LOOKUP_BY_NAME, RO, remoteDomainLookupByName),
-    P(DOMAIN_LOOKUP_BY_UUID, RO, remoteDomainLookupByUUID),
-    P(DOMAIN_SUSPEND, 0, remoteDomainSuspend),
-    P(DOMAIN_RESUME, 0, remoteDomainResume),
-    P(DOMAIN_SHUTDOWN, 0, remoteDomainShutdown),
-    P(DOMAIN_UNDEFINE, 0, remoteDomainUndefine),
+    P(DOMAIN_CREATE, 0, remoteDomainCreate, A_DOM),
+    P(DOMAIN_DEFINE_XML, 0, remoteDomainDefineXML, A_STR),
+    P(DOMAIN_DESTROY, 0, remoteDomainDestroy, A_DOM),
+    P(DOMAIN_GET_XML_DESC, RO, remoteDomainGetXMLDesc, A_DOM, A_U32),
+    P(DOMAIN_GET_MAX_MEMORY, RO, remoteDomainGetMaxMemory, A_DOM),
+    P(DOMAIN_GET_INFO, RO, remoteDomainGetInfo, A_DOM),
+    P(DOMAIN_GET_OS_TYPE, RO, remoteDomainGetOSType, A_DOM),
+    P(DOMAIN_LOOKUP_BY_ID, RO, remoteDomainLookupByID, A_I32),
+    P(DOMAIN_LOOKUP_BY_NAME, RO, remoteDomainLookupByName, A_STR),
+    P(DOMAIN_LOOKUP_BY_UUID, RO, remoteDomainLookupByUUID, A_UUID),
+    P(DOMAIN_SUSPEND, 0, remoteDomainSuspend, A_DOM),
+    P(DOMAIN_RESUME, 0, remoteDomainResume, A_DOM),
+    P(DOMAIN_SHUTDOWN, 0, remoteDomainShutdown, A_DOM),
+    P(DOMAIN_UNDEFINE, 0, remoteDomainUndefine, A_DOM),
     P(CONNECT_NUM_OF_DOMAINS, RO, remoteConnectNumOfDomains),
     P(CONNECT_GET_HOSTNAME, RO, remoteConnectGetHostname),
-    P(CONNECT_SUPPORTS_FEATURE, RO | PRE, remoteConnectSupportsFeature),
+    P(CONNECT_SUPPORTS_FEATURE, RO | PRE, remoteConnectSupportsFeature, A_I32),
     P(AUTH_LIST, RO | PRE, remoteConnectAuthList),
-    P(NODE_DEVICE_GET_PARENT, RO, remoteNodeDeviceGetParent),
-    P(NODE_DEVICE_NUM_OF_CAPS, RO, remoteNodeDeviceNumOfCaps),
-    P(NODE_DEVICE_LOOKUP_BY_NAME, RO, remoteNodeDeviceLookupByName),
-    P(NODE_DEVICE_GET_XML_DESC, RO, remoteNodeDeviceGetXMLDesc),
-    P(NODE_DEVICE_LIST_CAPS, RO, remoteNodeDeviceListCaps),
-    P(NODE_DEVICE_DETTACH, 0, remoteNodeDeviceDettach),
-    P(NODE_DEVICE_RE_ATTACH, 0, remoteNodeDeviceReAttach),
+    P(NODE_DEVICE_GET_PARENT, RO, remoteNodeDeviceGetParent, A_STR),
+    P(NODE_DEVICE_NUM_OF_CAPS, RO, remoteNodeDeviceNumOfCaps, A_STR),
+    P(NODE_DEVICE_LOOKUP_BY_NAME, RO, remoteNodeDeviceLookupByName, A_STR),
+    P(NODE_DEVICE_GET_XML_DESC, RO, remoteNodeDeviceGetXMLDesc, A_STR, A_U32),
+    P(NODE_DEVICE_LIST_CAPS, RO, remoteNodeDeviceListCaps, A_STR, A_I32),
+    P(NODE_DEVICE_DETTACH, 0, remoteNodeDeviceDettach, A_STR),
+    P(NODE_DEVICE_RE_ATTACH, 0, remoteNodeDeviceReAttach, A_STR),
     P(NODE_GET_SECURITY_MODEL, RO, remoteNodeGetSecurityModel),
     P(CONNECT_IS_SECURE, RO, remoteConnectIsSecure),
-    P(DOMAIN_IS_ACTIVE, RO, remoteDomainIsActive),
-    P(DOMAIN_IS_PERSISTENT, RO, remoteDomainIsPersistent),
-    P(DOMAIN_GET_AUTOSTART, RO, remoteDomainGetAutostart),
+    P(DOMAIN_IS_ACTIVE, RO, remoteDomainIsActive, A_DOM),
+    P(DOMAIN_IS_PERSISTENT, RO, remoteDomainIsPersistent, A_DOM),
+    P(DOMAIN_GET_AUTOSTART, RO, remoteDomainGetAutostart, A_DOM),
     P(CONNECT_GET_URI, RO, remoteConnectGetURI),
     P(CONNECT_GET_LIB_VERSION, RO, remoteConnectGetLibVersion),
-    P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, RO, remoteDomainHasManagedSaveImage),
-    P(DOMAIN_SNAPSHOT_NUM, RO, remoteDomainSnapshotNum),
-    P(DOMAIN_CREATE_WITH_FLAGS, 0, remoteDomainCreateWithFlags),
-    P(DOMAIN_GET_STATE, RO, remoteDomainGetState),
-    P(DOMAIN_UNDEFINE_FLAGS, 0, remoteDomainUndefineFlags),
-    P(DOMAIN_SHUTDOWN_FLAGS, 0, remoteDomainShutdownFlags),
-    P(CONNECT_LIST_ALL_DOMAINS, RO, remoteConnectListAllDomains),
-    P(CONNECT_LIST_ALL_NODE_DEVICES, RO, remoteConnectListAllNodeDevices),
-    P(NODE_DEVICE_DETACH_FLAGS, 0, remoteNodeDeviceDetachFlags),
+    P(DOMAIN_HAS_MANAGED_SAVE_IMAGE, RO, remoteDomainHasManagedSaveImage,
+      A_DOM, A_U32),
+    P(DOMAIN_SNAPSHOT_NUM, RO, remoteDomainSnapshotNum, A_DOM, A_U32),
+    P(DOMAIN_CREATE_WITH_FLAGS, 0, remoteDomainCreateWithFlags, A_DOM, A_U32),
+    P(DOMAIN_GET_STATE, RO, remoteDomainGetState, A_DOM, A_U32),
+    P(DOMAIN_UNDEFINE_FLAGS, 0, remoteDomainUndefineFlags, A_DOM, A_U32),
+    P(DOMAIN_SHUTDOWN_FLAGS, 0, remoteDomainShutdownFlags, A_DOM, A_U32),
+    P(CONNECT_LIST_ALL_DOMAINS, RO, remoteConnectListAllDomains, A_I32, A_U32),
+    P(CONNECT_LIST_ALL_NODE_DEVICES, RO, remoteConnectListAllNodeDevices,
+      A_I32, A_U32),
+    P(NODE_DEVICE_DETACH_FLAGS, 0, remoteNodeDeviceDetachFlags, A_STR,
+      A_OPTSTR, A_U32),
     P(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, RO,
-      remoteConnectDomainEventCallbackRegisterAny),
+      remoteConnectDomainEventCallbackRegisterAny, A_I32, A_OPTDOM),
     P(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, RO,
-      remoteConnectDomainEventCallbackDeregisterAny),
-    P(CONNECT_GET_DOMAIN_CAPABILITIES, RO, remoteConnectGetDomainCapabilities),
-    P(DOMAIN_DEFINE_XML_FLAGS, 0, remoteDomainDefineXMLFlags),
+      remoteConnectDomainEventCallbackDeregisterAny, A_I32),
+    P(CONNECT_GET_DOMAIN_CAPABILITIES, RO, remoteConnectGetDomainCapabilities,
+      A_OPTSTR, A_OPTSTR, A_OPTSTR, A_OPTSTR, A_U32),
+    P(DOMAIN_DEFINE_XML_FLAGS, 0, remoteDomainDefineXMLFlags, A_STR, A_U32),
     P(CONNECT_REGISTER_CLOSE_CALLBACK, RO, remoteConnectRegisterCloseCallback),
     P(CONNECT_UNREGISTER_CLOSE_CALLBACK, RO,
       remoteConnectUnregisterCloseCallback),
@@ -90,6 +103,63 @@ remoteFindProc(int proc)
             return &remoteProcs[i];
     }
     return NULL;
+}
+
+static void
+remoteReadDomainItem(virXDRReader *r)
+{
+    g_autofree char *name = NULL;
+    guint8 uuid[VIR_UUID_BUFLEN];
+    gint32 id;
+
+    virXDRReadString(r, VIR_NET_STRING_MAX, &name);
+    virXDRReadFixed(r, uuid, VIR_UUID_BUFLEN);
+    virXDRReadI32(r, &id);
+}
+
+gboolean
+remoteArgsCheck(int proc, const guint8 *body, size_t len, char **why)
+{
+    const remoteProcDef *def = remoteFindProc(proc);
+    virXDRReader r;
+    gboolean ok;
+    size_t i;
+
+    virXDRReaderInit(&r, body, len);
+    for (i = 0; def && i < REMOTE_ARGS_MAX && def->args[i] != A_END; i++) {
+        g_autofree char *s = NULL;
+        guint8 uuid[VIR_UUID_BUFLEN];
+        gboolean present;
+        guint32 u;
+
+        switch (def->args[i]) {
+        case A_STR:
+            virXDRReadString(&r, VIR_NET_STRING_MAX, &s);
+            break;
+        case A_OPTSTR:
+            virXDRReadOptString(&r, VIR_NET_STRING_MAX, &s);
+            break;
+        case A_U32:
+        case A_I32:
+            virXDRReadU32(&r, &u);
+            break;
+        case A_UUID:
+            virXDRReadFixed(&r, uuid, VIR_UUID_BUFLEN);
+            break;
+        case A_DOM:
+            remoteReadDomainItem(&r);
+            break;
+        case A_OPTDOM:
+            if (virXDRReadBool(&r, &present) && present)
+                remoteReadDomainItem(&r);
+            break;
+        }
+    }
+    ok = virXDRReaderFinish(&r);
+    if (!ok && why)
+        *why = g_strdup(r.error);
+    virXDRReaderClear(&r);
+    return ok;
 }
 
 gboolean
@@ -203,6 +273,7 @@ remoteDispatch(virNetServerClient *client, const virNetMessageHeader *hdr,
     virXDRReader args;
     remoteCall call = { d, client, priv, NULL, &args, ret };
     gboolean opened, readonly;
+    g_autofree char *why = NULL;
     GByteArray *reply;
     virNetMessageHeader rh;
 
@@ -225,6 +296,9 @@ remoteDispatch(virNetServerClient *client, const virNetMessageHeader *hdr,
         virReportError(&err, VIR_ERR_OPERATION_DENIED,
                        "read-only access prevents %s: connect to the "
                        "read-write socket as root", def->name);
+    } else if (!remoteArgsCheck(hdr->proc, body, len, &why)) {
+        virReportError(&err, VIR_ERR_RPC, "cannot decode the arguments of "
+                       "%s: %s", def->name, why);
     } else {
         call.procName = def->name;
         if (def->func(&call, &err) && !remoteArgsEnd(&call, &err))
