@@ -1,6 +1,7 @@
 #!/bin/bash
-# cross.sh ROOTFS BUILDDIR: build tcevirt for ppc64le against the Debian
-# ppc64el tree ROOTFS (made by rootfs.sh) as sysroot; prints the binary.
+# cross.sh ROOTFS BUILDDIR: build tcevirt, tcevirtd and tcevirtd's start
+# helper for ppc64le against the Debian ppc64el tree ROOTFS (made by
+# rootfs.sh) as sysroot; prints the directory holding the three binaries.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rootfs=$1 build=$2
@@ -32,8 +33,9 @@ if [ ! -f "$build/build.ninja" ]; then
         -Dqemu_tests=false -Dbuildtype=release -Db_ndebug=false >/dev/null
 fi
 # quiet unless it fails (make demo streams this script's caller)
-if ! ninja -C "$build" tools/tcevirt > "$build/ninja.log" 2>&1; then
+if ! ninja -C "$build" tools/tcevirt tools/tcevirtd tools/tcevirt-start-helper \
+        > "$build/ninja.log" 2>&1; then
     cat "$build/ninja.log" >&2
     exit 1
 fi
-echo "$build/tools/tcevirt"
+echo "$build/tools"

@@ -7,6 +7,7 @@
 export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
 export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
 export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
+export HOME=/tmp            # the tree is read-only; virsh keeps its cache here
 printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
 chmod 666 /dev/kvm          # what Debian's udev does; the lab has no udev
 cd /opt/tcevirt
@@ -34,37 +35,49 @@ say "2. nodedev-list --details: the PCI devices, their IOMMU groups and drivers"
 note "0000:01:00.0 is an e1000e alone in IOMMU group 0, on the e1000e driver: the device to pass through."
 show tcevirt nodedev-list --details
 
-say "3. The domain: libvirt XML, a KVM pseries guest, the e1000e as a managed <hostdev>"
+say "3. tcevirtd: stock virsh (Debian's libvirt-clients $(virsh --version)) drives tcevirt"
+sock=/run/tcevirt/libvirt-sock
+tcevirtd --socket $sock > /tmp/tcevirtd.log 2>&1 &
+i=0; while [ ! -S $sock-ro ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+export LIBVIRT_DEFAULT_URI="qemu+unix:///system?socket=$sock"
+note "tcevirtd serves libvirt's remote protocol on $sock (0600) and $sock-ro (0666)"
+note "LIBVIRT_DEFAULT_URI=$LIBVIRT_DEFAULT_URI"
+show virsh version
+virsh event --all --loop > /tmp/virsh-events 2>&1 &
+evpid=$!
+
+say "4. The domain: libvirt XML, a KVM pseries guest, the e1000e as a managed <hostdev>"
 printf '\033[36m# %s\033[0m\n' "grep -E 'domain|memory|kernel|cfpc|hostdev|address|console' lab-l2.xml"
 grep -E '<domain|<memory|<kernel|<cfpc|<hostdev|<address|<console' lab-l2.xml | sed 's/^/  /'
-show tcevirt define lab-l2.xml
+show virsh define lab-l2.xml
 
-say "4. start: supervisor, e1000e to vfio-pci, QEMU as tcevirt-qemu, VFIO fds handed over by seccomp"
+say "5. virsh start: supervisor, e1000e to vfio-pci, QEMU as tcevirt-qemu, VFIO fds handed over by seccomp"
 t0=$(now)
-show tcevirt start $dom
-tcevirt domstate $dom 2>/dev/null | grep -q '^running'
-expect "the guest did not start" $?
+show virsh start $dom
+virsh domstate $dom 2>/dev/null | grep -q '^running'
+expect "virsh start did not start the guest" $?
 note "(start returned after $(since $t0) s)"
 d=/sys/bus/pci/devices/0000:01:00.0/driver
 note "0000:01:00.0 is now on $(basename $(readlink $d)); the supervisor's notes in $log:"
 grep -E 'tcevirt: (injected|domain running)' $log | sed 's/^.*tcevirt: /  log| /'
 
-say "5. list and dominfo: the guest runs, its TCE group accelerated in the kernel"
-show tcevirt list
+say "6. virsh list and dominfo; tcevirt dominfo adds the TCE groups"
+show virsh list
+show virsh dominfo $dom
 show tcevirt dominfo $dom
 pid=$(tcevirt dominfo $dom | awk '$1 == "Id:" {print $2}')
 
-say "6. domtce: QEMU attached the IOMMU group to KVM's in-kernel TCE table"
+say "7. tcevirt domtce (POWER-specific, in the CLI): the group is in KVM's in-kernel TCE table"
 show tcevirt domtce $dom
 tcevirt domtce $dom 2>/dev/null | grep -q 'observed: *in-kernel'
 expect "domtce did not observe in-kernel TCE acceleration" $?
 
-say "7. QEMU: unprivileged, no access to /dev/vfio, locked memory as computed"
+say "8. QEMU: unprivileged, no access to /dev/vfio, locked memory as computed"
 note "$(grep -E '^Uid:' /proc/$pid/status | tr '\t' ' ')   (tcevirt-qemu is uid $(id -u tcevirt-qemu))"
 note "$(ls -l /dev/vfio/0 | awk '{print $1, $3, $4, $NF}')   (root-only: QEMU got its fd from the supervisor)"
 note "VmLck of QEMU: $(awk '$1 == "VmLck:" {print $2, $3}' /proc/$pid/status); limit tcevirt computed: $(( $(tcevirt memlock --bytes lab-l2.xml) / 1024 )) kB"
 
-say "8. The guest's console: the e1000e, bound to its driver, link up"
+say "9. The guest's console: the e1000e, bound to its driver, link up"
 t0=$(now)
 shown=0 s=0
 while [ $s -lt 300 ] && [ -d /proc/$pid ]; do
@@ -80,18 +93,23 @@ note "(guest ready $(since $t0) s after start returned)"
 tr -d '\r' < $console 2>/dev/null | grep -q '^L2: eth[0-9]* driver=e1000e'
 expect "the guest has no e1000e interface" $?
 
-say "9. destroy: QEMU stops, the e1000e goes back to its driver, the claim is released"
+say "10. virsh destroy: QEMU stops, the e1000e goes back to its driver, the claim is released"
 t0=$(now)
-show tcevirt destroy $dom
+show virsh destroy $dom
 note "(destroy returned after $(since $t0) s)"
-show tcevirt domstate --reason $dom
+show virsh domstate --reason $dom
 printf '\033[36m# %s\033[0m\n' "tcevirt nodedev-list --details | grep -e Name -e pci_0000_01_00_0"
 tcevirt nodedev-list --details | grep -e Name -e pci_0000_01_00_0 | sed 's/^/  /'
 [ "$(basename $(readlink $d))" = e1000e ]
 expect "0000:01:00.0 is not back on e1000e" $?
+kill -INT $evpid 2>/dev/null; wait $evpid 2>/dev/null   # virsh flushes on SIGINT
+printf '\033[36m# %s\033[0m\n' "virsh event --all --loop   (running since step 3)"
+sed 's/^/  /' /tmp/virsh-events
+grep -q "Stopped Destroyed" /tmp/virsh-events
+expect "virsh saw no lifecycle events" $?
 
 if [ -z "$failed" ]; then
-    say "Result: in-kernel TCE observed, the guest drove the e1000e, the host is as it was"
+    say "Result: virsh started the VFIO guest, in-kernel TCE observed, the guest drove the e1000e, the host is as it was"
     echo "demo result: ok"
 else
     say "Result: FAILED${failed#;}"

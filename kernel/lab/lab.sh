@@ -148,10 +148,11 @@ case $mode in
     tcevirt|lifecycle|demo)
         # Debian's ppc64el tree is the root tcevirt runs from (over 9p)
         root=$("$here/rootfs.sh" "$cache")
-        tcevirt=$("$here/cross.sh" "$root" "$out/build-ppc64le")
+        bins=$("$here/cross.sh" "$root" "$out/build-ppc64le")
         mkdir -p "$root/opt/tcevirt" "$root/dev" "$root/proc" "$root/sys" \
             "$root/tmp" "$root/run"
-        cp "$tcevirt" "$root/opt/tcevirt/tcevirt"
+        cp "$bins/tcevirt" "$bins/tcevirtd" "$bins/tcevirt-start-helper" \
+            "$root/opt/tcevirt/"
         cp "$here/tcevirt-checks.sh" "$root/opt/tcevirt/checks.sh"
         cp "$here/checks-lib.sh" "$root/opt/tcevirt/checks-lib.sh"
         if [ "$mode" != tcevirt ]; then

@@ -8,6 +8,8 @@ cache=$1
 pkgs="qemu-system-ppc/bookworm-backports,qemu-system-data/bookworm-backports"
 pkgs="$pkgs,qemu-system-common/bookworm-backports,libglib2.0-dev,libxml2-dev"
 pkgs="$pkgs,libjson-glib-dev,libseccomp-dev,busybox"
+# stock virsh 11.3, the client make demo drives tcevirtd with
+pkgs="$pkgs,libvirt-clients/bookworm-backports,libvirt0/bookworm-backports"
 stamp=$(echo "$pkgs" | md5sum | cut -c1-8)
 root="$cache/rootfs-ppc64el-$stamp"
 if [ ! -f "$root/.complete" ]; then
