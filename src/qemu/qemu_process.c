@@ -20,6 +20,7 @@
 #include "qemu_teardown.h"
 #include "virerror.h"
 #include "virpci.h"
+#include "virprocess.h"
 #include "virseccomp.h"
 
 static virDomainDef *
@@ -258,6 +259,8 @@ qemuProcessWaitStopped(qemuDriver *drv, const char *name,
     g_autofree char *status = qemuDomainStatusPath(drv->cfg, name, "status");
 
     while (qemuDomainStatusSupervised(drv->cfg, name)) {
+        g_autoptr(qemuDomainStatus) st = NULL;
+
         if (g_get_monotonic_time() > deadline) {
             virReportError(errp, VIR_ERR_OPERATION_TIMEOUT,
                            "domain '%s' did not stop within %u s; its log "
@@ -265,7 +268,14 @@ qemuProcessWaitStopped(qemuDriver *drv, const char *name,
                            drv->cfg->logDir, name);
             return FALSE;
         }
-        g_usleep(20 * 1000);
+        /* the supervisor holds the lock until it exits: wait on its pidfd;
+         * only in the instant after it removed its status, or while
+         * another command recovers the domain, look again shortly */
+        st = qemuDomainStatusLoad(drv->cfg, name, NULL);
+        if (st && st->supervisorPid > 0)
+            virProcessWaitExit(st->supervisorPid, st->supervisorStart, deadline);
+        else
+            g_usleep(5 * 1000);
     }
     if (g_file_test(status, G_FILE_TEST_EXISTS)) {
         virReportError(errp, VIR_ERR_OPERATION_FAILED,

@@ -46,7 +46,7 @@ qemuDomainHostdevGroups(const virDomainDef *def)
     return groups;
 }
 
-/* QEMU is not our child here (or no longer): signal and poll */
+/* QEMU is not our child here (or no longer): signal, wait on its pidfd */
 static gboolean
 qemuTeardownKill(qemuDomainStatus *st, GPtrArray *warnings)
 {
@@ -56,15 +56,12 @@ qemuTeardownKill(qemuDomainStatus *st, GPtrArray *warnings)
     if (st->qemuPid <= 0 || !virProcessIsAlive(st->qemuPid, st->qemuStart))
         return TRUE;
     kill(st->qemuPid, SIGKILL);
-    while (virProcessIsAlive(st->qemuPid, st->qemuStart)) {
-        if (g_get_monotonic_time() > deadline) {
-            virWarningAdd(warnings, "QEMU of domain '%s' (pid %d) did not "
-                          "exit within %d s of SIGKILL; its host devices stay "
-                          "claimed until it does", st->name,
-                          (int) st->qemuPid, QEMU_TEARDOWN_KILL_WAIT_MS / 1000);
-            return FALSE;
-        }
-        g_usleep(10 * 1000);
+    if (!virProcessWaitExit(st->qemuPid, st->qemuStart, deadline)) {
+        virWarningAdd(warnings, "QEMU of domain '%s' (pid %d) did not "
+                      "exit within %d s of SIGKILL; its host devices stay "
+                      "claimed until it does", st->name,
+                      (int) st->qemuPid, QEMU_TEARDOWN_KILL_WAIT_MS / 1000);
+        return FALSE;
     }
     return TRUE;
 }

@@ -3,8 +3,11 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "virprocess.h"
@@ -35,6 +38,40 @@ virProcessIsAlive(pid_t pid, guint64 startTime)
     guint64 now = virProcessGetStartTime(pid);
 
     return now != 0 && now == startTime;
+}
+
+gboolean
+virProcessWaitExit(pid_t pid, guint64 startTime, gint64 deadline)
+{
+    int fd = syscall(SYS_pidfd_open, pid, 0);
+
+    if (fd >= 0) {
+        /* the pid may have been reused since the caller looked */
+        gboolean exited = !virProcessIsAlive(pid, startTime);
+
+        while (!exited) {
+            struct pollfd pfd = { .fd = fd, .events = POLLIN };
+            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+            int rc;
+
+            if (left <= 0)
+                break;
+            rc = poll(&pfd, 1, MIN(left, G_MAXINT));
+            if (rc > 0)
+                exited = TRUE;
+            else if (rc < 0 && errno != EINTR)
+                break;
+        }
+        close(fd);
+        if (exited || g_get_monotonic_time() >= deadline)
+            return exited;
+    }
+    while (virProcessIsAlive(pid, startTime)) {
+        if (g_get_monotonic_time() >= deadline)
+            return FALSE;
+        g_usleep(10 * 1000);
+    }
+    return TRUE;
 }
 
 void

@@ -14,6 +14,11 @@ guint64 virProcessGetStartTime(pid_t pid);
 /* TRUE if @pid is alive and started at @startTime */
 gboolean virProcessIsAlive(pid_t pid, guint64 startTime);
 
+/* Waits until @pid (started at @startTime) exits or the monotonic
+ * @deadline (microseconds) passes, on a pidfd where the kernel has
+ * pidfd_open (5.3), else polling every 10 ms.  TRUE when it exited. */
+gboolean virProcessWaitExit(pid_t pid, guint64 startTime, gint64 deadline);
+
 /* Test hook: SIGKILLs the calling process when $TCEVIRT_TEST_CRASH_AT
  * names @point, so tests can kill the supervisor at each step of start
  * and teardown and check that the next command restores the host */
