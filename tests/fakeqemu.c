@@ -266,10 +266,29 @@ fqListen(const char *arg)
     g_autofree char *loc = g_strdup_printf("-chardev %s", arg);
     int fd;
 
+    const char *fdstr = g_hash_table_lookup(opts, "fd");
+
     if (g_strcmp0(g_hash_table_lookup(opts, "backend"), "socket") != 0 ||
-        !path || g_strcmp0(g_hash_table_lookup(opts, "server"), "on") != 0)
+        (!path && !fdstr) ||
+        g_strcmp0(g_hash_table_lookup(opts, "server"), "on") != 0)
         return -1;
     fqLoc = loc;
+    if (fdstr) {
+        /* a listening socket the caller made and passed (as libvirt and
+         * tcevirt's supervisor do) */
+        int accepting = 0;
+        socklen_t len = sizeof(accepting);
+
+        fd = atoi(fdstr);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) < 0 ||
+            !accepting) {
+            fqErrorReport("fd %s is not a listening socket", fdstr);
+            fqStartupFail();
+        }
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        fqLoc = NULL;
+        return fd;
+    }
     if (strlen(path) >= sizeof(sa.sun_path)) {
         fqErrorReport("UNIX socket path '%s' is too long", path);
         fqStartupFail();

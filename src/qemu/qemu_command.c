@@ -397,6 +397,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
         cfg.runDir = cfgIn->runDir;
     if (cfgIn && cfgIn->hugepagesDir)
         cfg.hugepagesDir = cfgIn->hugepagesDir;
+    if (cfgIn)
+        cfg.monitorFd = cfgIn->monitorFd;
     if (cfgIn && cfgIn->memoryDir)
         cfg.memoryDir = cfgIn->memoryDir;
 
@@ -424,7 +426,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
     qemuArgv(argv, "-no-user-config", NULL);
     qemuArgv(argv, "-nodefaults", NULL);
     monitor = qemuDomainMonitorPath(def, &cfg);
-    {
+    if (cfg.monitorFd > 0) {
+        qemuArgvf(argv, "-chardev", "socket,id=charmonitor,fd=%d,server=on,"
+                  "wait=off", cfg.monitorFd);
+    } else {
         g_autofree char *path = qemuOptEscape(monitor);
         qemuArgvf(argv, "-chardev", "socket,id=charmonitor,path=%s,server=on,"
                   "wait=off", path);

@@ -9,6 +9,9 @@ typedef struct {
     const char *runDir;             /* per-domain runtime dir parent */
     const char *hugepagesDir;       /* hugetlbfs mount */
     const char *memoryDir;          /* <source type='file'/> backing */
+    int monitorFd;                  /* > 0: QEMU inherits its QMP listening
+                                     * socket as this fd (the supervisor
+                                     * made it); 0: it listens on the path */
 } qemuCommandConfig;
 
 #define QEMU_DEFAULT_RUN_DIR TCEVIRT_RUNSTATEDIR "/tcevirt/qemu"

@@ -182,7 +182,7 @@ enum {
 
 static void G_GNUC_NORETURN
 qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
-                    int errPipe)
+                    int errPipe, int monFd)
 {
     const qemuDriverConfig *cfg = sv->p->cfg;
     qemuSupervisorExecError e = { 0, 0 };
@@ -192,6 +192,9 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
         dup2(sv->logFd, 2) < 0)
         _exit(126);
     signal(SIGPIPE, SIG_DFL);       /* ignored dispositions survive exec */
+    /* QEMU's QMP listening socket (-chardev socket,fd=N) */
+    if (fcntl(monFd, F_SETFD, 0) < 0)
+        _exit(126);
     setsid();
     if (sv->p->memlockLimit) {
         struct rlimit rl = { sv->p->memlockLimit, sv->p->memlockLimit };
@@ -332,44 +335,69 @@ qemuSupervisorWaitChildExit(qemuSupervisor *sv, int *status, int timeoutMs)
     return FALSE;
 }
 
+/* QEMU listens on the socket the supervisor made and handed it (its
+ * -chardev socket,fd=N): one connect, which the kernel queues until QEMU
+ * accepts, then QEMU's greeting.  A QEMU that exits resets the queued
+ * connection, so this returns at once with QEMU's own words. */
 static gboolean
 qemuSupervisorConnect(qemuSupervisor *sv, const char *monPath, off_t logStart,
                       GError **errp)
 {
-    gint64 deadline = g_get_monotonic_time() +
-        (gint64) sv->p->cfg->startTimeout * G_TIME_SPAN_SECOND;
+    g_autoptr(GError) lerr = NULL;
+    int status;
 
-    while (!sv->mon) {
-        g_autoptr(GError) lerr = NULL;
-        int status;
+    if ((sv->mon = qemuMonitorOpen(monPath, sv->p->cfg->startTimeout * 1000,
+                                   &lerr)))
+        return TRUE;
+    if (qemuSupervisorWaitChildExit(sv, &status, 1000)) {
+        g_autofree char *text = qemuSupervisorQEMUErrors(sv, logStart);
+        const char *why = qemuSupervisorDiagnose(text);
 
-        if (qemuSupervisorWaitChildExit(sv, &status, 0)) {
-            g_autofree char *text = qemuSupervisorQEMUErrors(sv, logStart);
-            const char *why = qemuSupervisorDiagnose(text);
-
-            virReportError(errp, VIR_ERR_INTERNAL_ERROR,
-                           "QEMU exited while starting domain '%s' (%s %d): "
-                           "%s%s%s", sv->st->name,
-                           WIFSIGNALED(status) ? "signal" : "status",
-                           WIFSIGNALED(status) ? WTERMSIG(status) :
-                           WEXITSTATUS(status),
-                           text ? text : "no output",
-                           why ? "; " : "", why ? why : "");
-            return FALSE;
-        }
-        if ((sv->mon = qemuMonitorOpen(monPath, 100, &lerr)))
-            break;
-        if (g_get_monotonic_time() > deadline) {
-            virReportError(errp, VIR_ERR_OPERATION_TIMEOUT,
-                           "QEMU of domain '%s' did not answer on its monitor "
-                           "%s within %u s (%s); raise start_timeout in "
-                           QEMU_CONF_FILE " if the host is slow",
-                           sv->st->name, monPath, sv->p->cfg->startTimeout,
-                           lerr->message);
-            return FALSE;
-        }
+        virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                       "QEMU exited while starting domain '%s' (%s %d): "
+                       "%s%s%s", sv->st->name,
+                       WIFSIGNALED(status) ? "signal" : "status",
+                       WIFSIGNALED(status) ? WTERMSIG(status) :
+                       WEXITSTATUS(status),
+                       text ? text : "no output",
+                       why ? "; " : "", why ? why : "");
+        return FALSE;
     }
-    return TRUE;
+    virReportError(errp, VIR_ERR_OPERATION_TIMEOUT,
+                   "QEMU of domain '%s' did not answer on its monitor "
+                   "%s within %u s (%s); raise start_timeout in "
+                   QEMU_CONF_FILE " if the host is slow",
+                   sv->st->name, monPath, sv->p->cfg->startTimeout,
+                   lerr->message);
+    return FALSE;
+}
+
+/* The QMP listening socket QEMU inherits, bound to @path (a stale socket
+ * file of an earlier run is replaced) */
+static int
+qemuSupervisorMonitorListen(const char *path, GError **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        virReportError(errp, VIR_ERR_INVALID_ARG,
+                       "QEMU monitor path %s is longer than a unix socket "
+                       "path may be; use a shorter run directory", path);
+        return -1;
+    }
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+        listen(fd, 1) < 0) {
+        virReportSystemError(errp, errno, "cannot listen on the QEMU monitor "
+                             "socket %s", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static gboolean
@@ -414,6 +442,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     g_autoptr(GError) recvErr = NULL;
     int sv2[2] = { -1, -1 };
     int errPipe[2] = { -1, -1 };
+    int monFd = -1;
     off_t logStart;
     gboolean seccomp = sv->p->handoff == QEMU_FD_HANDOFF_SECCOMP;
     gboolean ok = FALSE;
@@ -438,8 +467,12 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
                              domDir);
         return FALSE;
     }
-    if (!(argv = qemuBuildCommandLine(def, &ccfg, errp)))
+    monPath = qemuDomainMonitorPath(def, &ccfg);
+    if ((monFd = qemuSupervisorMonitorListen(monPath, errp)) < 0)
         return FALSE;
+    ccfg.monitorFd = monFd;
+    if (!(argv = qemuBuildCommandLine(def, &ccfg, errp)))
+        goto cleanup;
     /* the trace events domtce reads back from the log */
     g_strv_builder_addv(argvb, (const char **) argv);
     if (def->hostdevs->len) {
@@ -448,7 +481,6 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     }
     g_strfreev(argv);
     argv = g_strv_builder_end(argvb);
-    monPath = qemuDomainMonitorPath(def, &ccfg);
     cmd = qemuCommandLineFormat(argv);
     qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
                       G_GUINT64_FORMAT " bytes, user %u):\n%s",
@@ -466,7 +498,11 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         goto cleanup;
     }
     if (sv->pid == 0)
-        qemuSupervisorChild(sv, argv, sv2[1], errPipe[1]);
+        qemuSupervisorChild(sv, argv, sv2[1], errPipe[1], monFd);
+    /* QEMU holds the listening socket now: if it dies, a connection
+     * waiting to be accepted is reset instead of waiting forever */
+    close(monFd);
+    monFd = -1;
     close(errPipe[1]);
     errPipe[1] = -1;
     virProcessCrashPoint("qemu-forked");
@@ -518,6 +554,8 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (errPipe[i] >= 0)
             close(errPipe[i]);
     }
+    if (monFd >= 0)
+        close(monFd);
     return ok;
 }
 
