@@ -70,6 +70,15 @@ remoteLookup(qemuDriver *drv, const remoteDomainRef *ref, gboolean inactive,
     char uuid[VIR_UUID_STRING_BUFLEN];
     qemuDriverDomain *dom;
 
+    /* by name first: one file to read, where a search by UUID reads every
+     * definition (virsh list --all asks the state of each domain) */
+    if ((dom = qemuDriverLookup(drv, ref->name, inactive, warnings, NULL))) {
+        if (memcmp(dom->def->uuid, ref->uuid, VIR_UUID_BUFLEN) == 0) {
+            remoteLogWarnings(warnings);
+            return dom;
+        }
+        qemuDriverDomainFree(dom);
+    }
     virUUIDFormat(ref->uuid, uuid);
     dom = qemuDriverLookup(drv, uuid, inactive, warnings, &err);
     remoteLogWarnings(warnings);

@@ -217,6 +217,7 @@ void
 virNetServerClientSend(virNetServerClient *c, GByteArray *frame)
 {
     gboolean drop = FALSE;
+    size_t sent = 0;
 
     g_mutex_lock(&c->lock);
     if (c->closed) {
@@ -224,7 +225,20 @@ virNetServerClientSend(virNetServerClient *c, GByteArray *frame)
         g_mutex_unlock(&c->lock);
         return;
     }
-    c->outBytes += frame->len;
+    /* nothing queued: write it from this thread, and wake the main loop
+     * only for what the socket did not take */
+    if (g_queue_is_empty(&c->out)) {
+        ssize_t n = send(c->fd, frame->data, frame->len,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n == (ssize_t) frame->len) {
+            g_mutex_unlock(&c->lock);
+            g_byte_array_unref(frame);
+            return;
+        }
+        sent = c->outOffset = MAX(n, 0);
+    }
+    c->outBytes += frame->len - sent;
     g_queue_push_tail(&c->out, frame);
     drop = c->outBytes > VIR_NET_CLIENT_MAX_QUEUED;
     g_mutex_unlock(&c->lock);
