@@ -68,7 +68,9 @@ lab:
 	@scripts/install-deps.sh lab
 	@kernel/lab/lab.sh all $(abspath $(BUILD))
 
-bench: build
+bench:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory build
 	scripts/bench.sh $(BUILD)
 
 # `make JOB` in a bare bookworm root built with mmdebstrap (not in CI:

@@ -19,3 +19,5 @@ trap 'rm -f "$host"' EXIT
 "$build/kernel/model/tcemodel-run" "$host" "$build/bench/bench-xml2argv" "$secs"
 # start --paused + destroy against QEMU alone (bench/start.py)
 python3 bench/start.py "$build/tools/tcevirt" tests/qemuxml2argvdata/pseries-basic.xml 20
+# tcevirtd against libvirtd 11.3, same domain, same run (bench/rpc.py)
+/usr/bin/python3 bench/rpc.py "$build/tools/tcevirtd" "$build/tools/tcevirt" 300

@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh demo    build + what `make demo` runs: the
 #                                   fake host and the lab (as for `lab`)
 #   scripts/install-deps.sh fuzz    clang and libFuzzer (make fuzz)
+#   scripts/install-deps.sh bench   libvirtd 11.3, which bench/rpc.py
+#                                   measures tcevirtd against (make bench)
 #   scripts/install-deps.sh lab     cross compiler and tools for kernel/lab;
 #                                   enables the ppc64el architecture so apt
 #                                   can fetch Debian's ppc64le kernels
@@ -33,12 +35,12 @@ base=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
 # with virt-xml-validate (tcevirtd's client tests)
 newer=(qemu-system-ppc libvirt-common libvirt-clients)
 case $job in
-    check) extra=() ;;
+    check|bench) extra=() ;;
     fuzz) extra=(clang libclang-rt-14-dev) ;;
     # cross compiler, kernel module index, initramfs, Debian ppc64el tree
     lab|demo) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
                      xz-utils cpio mmdebstrap) ;;
-    *) echo "usage: $0 check|demo|fuzz|lab" >&2; exit 2 ;;
+    *) echo "usage: $0 check|demo|fuzz|lab|bench" >&2; exit 2 ;;
 esac
 
 installed() {
@@ -55,6 +57,11 @@ missing_new=()
 qemu_ok || missing_new+=(qemu-system-ppc)
 installed libvirt-common || missing_new+=(libvirt-common)
 installed libvirt-clients || missing_new+=(libvirt-clients)
+if [ "$job" = bench ]; then
+    for p in libvirt-daemon-system libvirt-daemon-driver-qemu; do
+        installed $p || missing_new+=($p)
+    done
+fi
 need_arch=0
 if { [ "$job" = lab ] || [ "$job" = demo ]; } && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
     need_arch=1
