@@ -207,5 +207,18 @@ ok("a client that never reads does not hold up another", fine and took < 5,
 slow.close()
 ok("... and the daemon serves on after it went", alive())
 
+# a client that pinged (so it has an event loop) and then went silent is
+# dead: dropped after 30 s without a word (checked every 5 s)
+quiet = opened()
+quiet.sendall(frame(1, prog=KEEPALIVE, typ=MESSAGE, serial=0))
+r = recv_frame(quiet)
+quiet.settimeout(45)
+t0 = time.monotonic()
+gone = closed(quiet)
+took = time.monotonic() - t0
+ok("a client silent 30 s after a keepalive PING is dropped",
+   gone and 29 < took < 41, f"closed={gone} after {took:.1f} s")
+quiet.close()
+
 print(f"1..{n}")
 sys.exit(1 if failed else 0)

@@ -679,34 +679,21 @@ virNetServerAddTCP(virNetServer *srv, const char *addrPort, GError **errp)
 /* ---- the server ----------------------------------------------------- */
 
 static void
-virNetServerCheckOne(gpointer key, gpointer value, gpointer data)
+virNetServerDropIfSilent(virNetServerClient *c, gpointer data)
 {
-    GPtrArray *dead = data;
-    virNetServerClient *c = key;
-
     if (c->keepalive &&
-        g_get_monotonic_time() - c->lastInput > VIR_NET_KEEPALIVE_DEAD_US)
-        g_ptr_array_add(dead, virNetServerClientRef(c));
+        g_get_monotonic_time() - c->lastInput > VIR_NET_KEEPALIVE_DEAD_US) {
+        g_message("client %" G_GUINT64_FORMAT " (pid %" G_GINT64_FORMAT
+                  ") sent no keepalive for 30 s: dropping it", c->id, c->pid);
+        virNetServerClientClose(c);
+    }
 }
 
 /* Drops clients that promised keepalive pings and went silent */
 static gboolean
 virNetServerKeepalive(gpointer data)
 {
-    virNetServer *srv = data;
-    g_autoptr(GPtrArray) dead =
-        g_ptr_array_new_with_free_func((GDestroyNotify) virNetServerClientUnref);
-    size_t i;
-
-    g_mutex_lock(&srv->lock);
-    g_hash_table_foreach(srv->clients, virNetServerCheckOne, dead);
-    g_mutex_unlock(&srv->lock);
-    for (i = 0; i < dead->len; i++) {
-        virNetServerClient *c = g_ptr_array_index(dead, i);
-        g_message("client %" G_GUINT64_FORMAT " (pid %" G_GINT64_FORMAT
-                  ") sent no keepalive for 30 s: dropping it", c->id, c->pid);
-        virNetServerClientClose(c);
-    }
+    virNetServerForEachClient(data, virNetServerDropIfSilent, NULL);
     return G_SOURCE_CONTINUE;
 }
 
@@ -776,23 +763,21 @@ virNetServerClientCount(virNetServer *srv)
     return n;
 }
 
+static void
+virNetServerCloseOne(virNetServerClient *c, gpointer data)
+{
+    virNetServerClientClose(c);
+}
+
 void
 virNetServerFree(virNetServer *srv)
 {
-    g_autoptr(GPtrArray) all = NULL;
-    size_t i;
-
     if (!srv)
         return;
     g_ptr_array_free(srv->listeners, TRUE);
     /* finish running calls, then close every client */
     g_thread_pool_free(srv->pool, FALSE, TRUE);
-    all = g_ptr_array_new_with_free_func((GDestroyNotify) virNetServerClientUnref);
-    g_mutex_lock(&srv->lock);
-    g_hash_table_foreach(srv->clients, virNetServerCollect, all);
-    g_mutex_unlock(&srv->lock);
-    for (i = 0; i < all->len; i++)
-        virNetServerClientClose(g_ptr_array_index(all, i));
+    virNetServerForEachClient(srv, virNetServerCloseOne, NULL);
     g_source_remove(srv->keepaliveTimer);
     g_hash_table_unref(srv->clients);
     g_mutex_clear(&srv->lock);
