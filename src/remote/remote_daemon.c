@@ -5,6 +5,29 @@
 
 #include "remote_daemon.h"
 
+void
+remoteDomainRefClear(remoteDomainRef *ref)
+{
+    g_clear_pointer(&ref->name, g_free);
+}
+
+void
+remoteReadDomain(virXDRReader *r, remoteDomainRef *ref)
+{
+    virXDRReadString(r, VIR_NET_STRING_MAX, &ref->name);
+    virXDRReadFixed(r, ref->uuid, VIR_UUID_BUFLEN);
+    virXDRReadI32(r, &ref->id);
+}
+
+void
+remoteWriteDomain(GByteArray *w, const char *name, const unsigned char *uuid,
+                  int id)
+{
+    virXDRWriteString(w, name);
+    virXDRWriteFixed(w, uuid, VIR_UUID_BUFLEN);
+    virXDRWriteI32(w, id);
+}
+
 remoteDaemon *
 remoteDaemonNew(const char *startHelper, GError **errp)
 {

@@ -59,6 +59,19 @@ typedef struct {
 
 typedef gboolean (*remoteProcFunc)(remoteCall *call, GError **errp);
 
+/* remote_nonnull_domain: how every procedure names a domain */
+typedef struct {
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    gint32 id;
+} remoteDomainRef;
+
+void remoteDomainRefClear(remoteDomainRef *ref);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteDomainRef, remoteDomainRefClear);
+void remoteReadDomain(virXDRReader *r, remoteDomainRef *ref);
+void remoteWriteDomain(GByteArray *w, const char *name,
+                       const unsigned char *uuid, int id);
+
 /* The arguments of @proc decode with its layout and nothing trails them
  * (checked before its dispatcher runs; also fuzz/rpc_fuzz.c) */
 gboolean remoteArgsCheck(int proc, const guint8 *body, size_t len,

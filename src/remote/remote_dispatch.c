@@ -105,18 +105,6 @@ remoteFindProc(int proc)
     return NULL;
 }
 
-static void
-remoteReadDomainItem(virXDRReader *r)
-{
-    g_autofree char *name = NULL;
-    guint8 uuid[VIR_UUID_BUFLEN];
-    gint32 id;
-
-    virXDRReadString(r, VIR_NET_STRING_MAX, &name);
-    virXDRReadFixed(r, uuid, VIR_UUID_BUFLEN);
-    virXDRReadI32(r, &id);
-}
-
 gboolean
 remoteArgsCheck(int proc, const guint8 *body, size_t len, char **why)
 {
@@ -127,6 +115,7 @@ remoteArgsCheck(int proc, const guint8 *body, size_t len, char **why)
 
     virXDRReaderInit(&r, body, len);
     for (i = 0; def && i < REMOTE_ARGS_MAX && def->args[i] != A_END; i++) {
+        g_auto(remoteDomainRef) dom = { 0 };
         g_autofree char *s = NULL;
         guint8 uuid[VIR_UUID_BUFLEN];
         gboolean present;
@@ -147,11 +136,11 @@ remoteArgsCheck(int proc, const guint8 *body, size_t len, char **why)
             virXDRReadFixed(&r, uuid, VIR_UUID_BUFLEN);
             break;
         case A_DOM:
-            remoteReadDomainItem(&r);
+            remoteReadDomain(&r, &dom);
             break;
         case A_OPTDOM:
             if (virXDRReadBool(&r, &present) && present)
-                remoteReadDomainItem(&r);
+                remoteReadDomain(&r, &dom);
             break;
         }
     }

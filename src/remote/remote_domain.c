@@ -14,28 +14,6 @@
 /* how long DOMAIN_DESTROY waits for the teardown, as the CLI does */
 #define REMOTE_DESTROY_WAIT_MS 60000
 
-/* remote_nonnull_domain */
-typedef struct {
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    gint32 id;
-} remoteDomainRef;
-
-static void
-remoteDomainRefClear(remoteDomainRef *ref)
-{
-    g_clear_pointer(&ref->name, g_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteDomainRef, remoteDomainRefClear);
-
-static void
-remoteReadDomain(virXDRReader *r, remoteDomainRef *ref)
-{
-    virXDRReadString(r, VIR_NET_STRING_MAX, &ref->name);
-    virXDRReadFixed(r, ref->uuid, VIR_UUID_BUFLEN);
-    virXDRReadI32(r, &ref->id);
-}
-
 static int
 remoteDomainID(const qemuDriverDomain *dom)
 {
@@ -44,11 +22,9 @@ remoteDomainID(const qemuDriverDomain *dom)
 }
 
 static void
-remoteWriteDomain(GByteArray *w, const qemuDriverDomain *dom)
+remoteReplyDomainRef(GByteArray *w, const qemuDriverDomain *dom)
 {
-    virXDRWriteString(w, dom->def->name);
-    virXDRWriteFixed(w, dom->def->uuid, VIR_UUID_BUFLEN);
-    virXDRWriteI32(w, remoteDomainID(dom));
+    remoteWriteDomain(w, dom->def->name, dom->def->uuid, remoteDomainID(dom));
 }
 
 static void
@@ -122,7 +98,7 @@ remoteReplyDomain(remoteCall *call, qemuDriver *drv, const char *nameOrUUID,
     remoteLogWarnings(warnings);
     if (!dom)
         return FALSE;
-    remoteWriteDomain(call->ret, dom);
+    remoteReplyDomainRef(call->ret, dom);
     return TRUE;
 }
 
@@ -178,7 +154,7 @@ remoteDomainLookupByID(remoteCall *call, GError **errp)
         qemuDriverDomain *dom = g_ptr_array_index(all, i);
 
         if (id > 0 && remoteDomainID(dom) == id) {
-            remoteWriteDomain(call->ret, dom);
+            remoteReplyDomainRef(call->ret, dom);
             return TRUE;
         }
     }
@@ -336,11 +312,8 @@ remoteCreate(remoteCall *call, gboolean withFlags, GError **errp)
     remoteDomainJobEnd(call->daemon, name);
     if (pid < 0)
         return FALSE;
-    if (withFlags) {
-        virXDRWriteString(call->ret, name);
-        virXDRWriteFixed(call->ret, dom->def->uuid, VIR_UUID_BUFLEN);
-        virXDRWriteI32(call->ret, pid);
-    }
+    if (withFlags)
+        remoteWriteDomain(call->ret, name, dom->def->uuid, pid);
     return TRUE;
 }
 
@@ -529,27 +502,21 @@ remoteDomainGetState(remoteCall *call, GError **errp)
 gboolean
 remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
 {
+    g_auto(remoteDomainRef) ref = { 0 };
     g_autoptr(qemuDriver) drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *xml = NULL;
     guint32 flags = 0;
 
+    remoteReadDomain(call->args, &ref);
+    virXDRReadU32(call->args, &flags);
     /* SECURE (1), INACTIVE (2), UPDATE_CPU (4), MIGRATABLE (8): tcevirt's
      * definitions hold no secrets and no CPU expansion */
-    if (!(dom = remoteDomainArgs(call, &drv, &flags, FALSE, errp)) ||
-        !remoteCheckFlags(call, flags, 0xf, errp))
+    if (!remoteArgsEnd(call, errp) || !remoteCheckFlags(call, flags, 0xf, errp) ||
+        !(drv = remoteDriverOpen(call, errp)) ||
+        !(dom = remoteLookup(drv, &ref, flags & VIR_DOMAIN_XML_INACTIVE, errp)))
         return FALSE;
-    if (flags & VIR_DOMAIN_XML_INACTIVE) {
-        g_autoptr(qemuDriverDomain) inactive = NULL;
-        char uuid[VIR_UUID_STRING_BUFLEN];
-
-        virUUIDFormat(dom->def->uuid, uuid);
-        if (!(inactive = qemuDriverLookup(drv, uuid, TRUE, NULL, errp)))
-            return FALSE;
-        xml = virDomainDefFormat(inactive->def);
-    } else {
-        xml = virDomainDefFormat(dom->def);
-    }
+    xml = virDomainDefFormat(dom->def);
     virXDRWriteString(call->ret, xml);
     return TRUE;
 }
@@ -724,7 +691,7 @@ remoteConnectListAllDomains(remoteCall *call, GError **errp)
     if (need) {
         virXDRWriteU32(call->ret, match->len);
         for (i = 0; i < match->len; i++)
-            remoteWriteDomain(call->ret, g_ptr_array_index(match, i));
+            remoteReplyDomainRef(call->ret, g_ptr_array_index(match, i));
     } else {
         virXDRWriteU32(call->ret, 0);
     }

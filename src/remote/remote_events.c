@@ -12,18 +12,14 @@ gboolean
 remoteConnectDomainEventCallbackRegisterAny(remoteCall *call, GError **errp)
 {
     remoteEventCallback cb = { 0 };
+    g_auto(remoteDomainRef) dom = { 0 };
     gint32 eventID = -1;
     gboolean hasDom = FALSE;
-    g_autofree char *name = NULL;
-    gint32 id;
 
     virXDRReadI32(call->args, &eventID);
     virXDRReadBool(call->args, &hasDom);
-    if (hasDom) {
-        virXDRReadString(call->args, VIR_NET_STRING_MAX, &name);
-        virXDRReadFixed(call->args, cb.uuid, VIR_UUID_BUFLEN);
-        virXDRReadI32(call->args, &id);
-    }
+    if (hasDom)
+        remoteReadDomain(call->args, &dom);
     if (!remoteArgsEnd(call, errp))
         return FALSE;
     /* every event libvirt defines may be registered; tcevirt fires
@@ -36,6 +32,7 @@ remoteConnectDomainEventCallbackRegisterAny(remoteCall *call, GError **errp)
     }
     cb.eventID = eventID;
     cb.hasDom = hasDom;
+    memcpy(cb.uuid, dom.uuid, VIR_UUID_BUFLEN);
     g_mutex_lock(&call->priv->lock);
     cb.id = call->priv->nextCallbackID++;
     g_array_append_val(call->priv->callbacks, cb);
@@ -100,9 +97,7 @@ remoteEventSendOne(virNetServerClient *client, gpointer data)
         GByteArray *msg = virNetMessageNew(&hdr);
 
         virXDRWriteI32(msg, g_array_index(ids, int, i));
-        virXDRWriteString(msg, ev->name);
-        virXDRWriteFixed(msg, ev->uuid, VIR_UUID_BUFLEN);
-        virXDRWriteI32(msg, ev->id);
+        remoteWriteDomain(msg, ev->name, ev->uuid, ev->id);
         virXDRWriteI32(msg, ev->event);
         virXDRWriteI32(msg, ev->detail);
         virNetMessageFinish(msg);
