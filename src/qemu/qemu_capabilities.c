@@ -20,6 +20,7 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 #include "virerror.h"
+#include "virfile.h"
 
 #define QEMU_CAPS_PROBE_TIMEOUT_MS (30 * 1000)
 #define QEMU_CAPS_SYS_NODE "/sys/devices/system/node"
@@ -353,20 +354,10 @@ qemuCapsCacheLookup(qemuCapsCache *c, const char *emulator, GError **errp)
 
 /* ---- the host --------------------------------------------------------- */
 
-static char *
-qemuCapsReadText(const char *path)
-{
-    char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return NULL;
-    return g_strstrip(text);
-}
-
 static int
 qemuCapsReadInt(const char *path, int dflt)
 {
-    g_autofree char *text = qemuCapsReadText(path);
+    g_autofree char *text = virFileReadValue(path);
     gint64 v;
 
     if (!text || !g_ascii_string_to_signed(text, 10, G_MININT, G_MAXINT, &v,
@@ -428,13 +419,9 @@ qemuCapsCellFree(gpointer data)
 static guint64
 qemuCapsMemTotal(const char *meminfo, const char *key)
 {
-    g_autofree char *text = NULL;
-    const char *p;
+    g_autofree char *kb = virFileReadField(meminfo, key);
 
-    if (!g_file_get_contents(meminfo, &text, NULL, NULL) ||
-        !(p = strstr(text, key)))
-        return 0;
-    return g_ascii_strtoull(p + strlen(key), NULL, 10);
+    return kb ? g_ascii_strtoull(kb, NULL, 10) : 0;
 }
 
 static void
@@ -462,7 +449,7 @@ qemuCapsAddCPU(qemuCapsCell *cell, int id)
     cpu.core = MAX(qemuCapsReadInt(p, id), 0);
     g_free(p);
     p = g_build_filename(dir, "thread_siblings_list", NULL);
-    cpu.siblings = qemuCapsReadText(p);
+    cpu.siblings = virFileReadValue(p);
     if (!cpu.siblings)
         cpu.siblings = g_strdup_printf("%d", id);
     g_array_append_val(cell->cpus, cpu);
@@ -474,17 +461,17 @@ static GPtrArray *
 qemuCapsCells(void)
 {
     GPtrArray *cells = g_ptr_array_new_with_free_func(qemuCapsCellFree);
-    g_autofree char *online = qemuCapsReadText(QEMU_CAPS_SYS_NODE "/online");
+    g_autofree char *online = virFileReadValue(QEMU_CAPS_SYS_NODE "/online");
     g_autoptr(GArray) nodes = NULL;
     guint n, c;
 
     if (!online) {
-        g_autofree char *cpus = qemuCapsReadText(QEMU_CAPS_SYS_CPU "/online");
+        g_autofree char *cpus = virFileReadValue(QEMU_CAPS_SYS_CPU "/online");
         g_autoptr(GArray) ids = qemuCapsParseCPUList(cpus ? cpus : "0");
         qemuCapsCell *cell = g_new0(qemuCapsCell, 1);
 
         cell->cpus = g_array_new(FALSE, FALSE, sizeof(qemuCapsCPU));
-        cell->memKiB = qemuCapsMemTotal("/proc/meminfo", "MemTotal:");
+        cell->memKiB = qemuCapsMemTotal("/proc/meminfo", "MemTotal");
         cell->distances = g_strdup("10");
         for (c = 0; c < ids->len; c++)
             qemuCapsAddCPU(cell, g_array_index(ids, int, c));
@@ -498,15 +485,15 @@ qemuCapsCells(void)
         g_autofree char *cpulist = g_strdup_printf("%s/cpulist", dir);
         g_autofree char *meminfo = g_strdup_printf("%s/meminfo", dir);
         g_autofree char *dist = g_strdup_printf("%s/distance", dir);
-        g_autofree char *cpus = qemuCapsReadText(cpulist);
+        g_autofree char *cpus = virFileReadValue(cpulist);
         g_autoptr(GArray) ids = qemuCapsParseCPUList(cpus);
-        g_autofree char *key = g_strdup_printf("Node %d MemTotal:", id);
+        g_autofree char *key = g_strdup_printf("Node %d MemTotal", id);
         qemuCapsCell *cell = g_new0(qemuCapsCell, 1);
 
         cell->id = id;
         cell->cpus = g_array_new(FALSE, FALSE, sizeof(qemuCapsCPU));
         cell->memKiB = qemuCapsMemTotal(meminfo, key);
-        cell->distances = qemuCapsReadText(dist);
+        cell->distances = virFileReadValue(dist);
         for (c = 0; c < ids->len; c++)
             qemuCapsAddCPU(cell, g_array_index(ids, int, c));
         g_ptr_array_add(cells, cell);
@@ -568,31 +555,13 @@ qemuCapsHostIsPower(void)
 static char *
 qemuCapsHostCPUModel(void)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    size_t i;
+    g_autofree char *cpu = NULL;
 
     if (!qemuCapsHostIsPower() ||
-        !g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL))
+        !(cpu = virFileReadField("/proc/cpuinfo", "cpu")))
         return NULL;
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        char *colon = strchr(lines[i], ':');
-        g_autofree char *key = NULL;
-
-        if (!colon)
-            continue;
-        key = g_strstrip(g_strndup(lines[i], colon - lines[i]));
-        if (g_str_equal(key, "cpu")) {
-            g_autofree char *v = g_strstrip(g_strdup(colon + 1));
-            char *end = v + strcspn(v, " (,");
-
-            *end = '\0';
-            if (g_str_has_prefix(v, "POWER"))
-                return g_steal_pointer(&v);
-        }
-    }
-    return NULL;
+    cpu[strcspn(cpu, " (,")] = '\0';
+    return g_str_has_prefix(cpu, "POWER") ? g_steal_pointer(&cpu) : NULL;
 }
 
 /* KVM can run a pseries guest here: a POWER host with /dev/kvm */
@@ -729,7 +698,7 @@ qemuCapsFormatGuest(GString *xml, qemuCaps *caps, const char *arch,
 static char *
 qemuCapsHostUUID(void)
 {
-    g_autofree char *id = qemuCapsReadText("/etc/machine-id");
+    g_autofree char *id = virFileReadValue("/etc/machine-id");
 
     if (!id || strlen(id) != 32)
         return NULL;
@@ -942,16 +911,11 @@ qemuCapsFormatDomain(qemuCapsCache *cache, const char *emulator,
 static int
 qemuCapsMHz(void)
 {
-    g_autofree char *text = NULL;
-    const char *p;
+    g_autofree char *mhz = virFileReadField("/proc/cpuinfo", "clock");
 
-    if (!g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL))
-        return 0;
-    if ((p = strstr(text, "\nclock")) || (p = strstr(text, "\ncpu MHz"))) {
-        if ((p = strchr(p, ':')))
-            return (int) g_ascii_strtod(p + 1, NULL);
-    }
-    return 0;
+    if (!mhz)
+        mhz = virFileReadField("/proc/cpuinfo", "cpu MHz");
+    return mhz ? (int) g_ascii_strtod(mhz, NULL) : 0;
 }
 
 gboolean
@@ -963,7 +927,7 @@ qemuCapsNodeInfo(qemuNodeInfo *info, GError **errp)
 
     memset(info, 0, sizeof(*info));
     g_strlcpy(info->model, arch, sizeof(info->model));
-    info->memoryKiB = qemuCapsMemTotal("/proc/meminfo", "MemTotal:");
+    info->memoryKiB = qemuCapsMemTotal("/proc/meminfo", "MemTotal");
     for (i = 0; i < cells->len; i++)
         info->cpus += ((qemuCapsCell *) g_ptr_array_index(cells, i))->cpus->len;
     info->mhz = qemuCapsMHz();

@@ -27,6 +27,7 @@
 
 #include "qemu_memlock.h"
 #include "virerror.h"
+#include "virfile.h"
 
 VIR_ENUM_IMPL(qemuMemLockSource, QEMU_MEMLOCK_SOURCE_LAST,
               "none", "computed", "hard_limit", "locked");
@@ -104,14 +105,9 @@ qemuMemLockHostInit(qemuMemLockHost *host, guint64 pageSize)
 static guint64
 qemuMemLockReadHugepageSize(void)
 {
-    g_autofree char *text = NULL;
-    const char *p;
+    g_autofree char *kb = virFileReadField("/proc/meminfo", "Hugepagesize");
 
-    if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL) ||
-        !(p = strstr(text, "\nHugepagesize:")))
-        return 0;
-    p += strlen("\nHugepagesize:");
-    return g_ascii_strtoull(p, NULL, 10) * KiB;
+    return kb ? g_ascii_strtoull(kb, NULL, 10) * KiB : 0;
 }
 
 
@@ -120,22 +116,9 @@ qemuMemLockReadHugepageSize(void)
 static gboolean
 qemuMemLockReadRadix(void)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    size_t i;
+    g_autofree char *mmu = virFileReadField("/proc/cpuinfo", "MMU");
 
-    if (!g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL))
-        return TRUE;
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        const char *colon;
-
-        if (!g_str_has_prefix(lines[i], "MMU") ||
-            !(colon = strchr(lines[i], ':')))
-            continue;
-        return strstr(colon, "Hash") == NULL;
-    }
-    return TRUE;
+    return !mmu || strstr(mmu, "Hash") == NULL;
 }
 
 

@@ -89,3 +89,36 @@ virFileLockExclusive(const char *path, GError **errp)
     }
     return fd;
 }
+
+char *
+virFileReadValue(const char *path)
+{
+    char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    return g_strstrip(text);
+}
+
+char *
+virFileReadField(const char *path, const char *key)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    size_t len = strlen(key);
+    size_t i;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        const char *p = lines[i] + len;
+
+        if (strncmp(lines[i], key, len) != 0)
+            continue;
+        p += strspn(p, " \t");
+        if (*p == ':')
+            return g_strstrip(g_strdup(p + 1));
+    }
+    return NULL;
+}

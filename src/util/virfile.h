@@ -15,3 +15,11 @@ gboolean virFileWriteAtomic(const char *path, const char *data,
 int virFileLockExclusive(const char *path, GError **errp);
 
 gboolean virFileMakeDirs(const char *path, GError **errp);
+
+/* The contents of @path with surrounding whitespace removed, NULL when it
+ * cannot be read (sysfs and /proc values) */
+char *virFileReadValue(const char *path);
+
+/* The value of the first line "KEY<spaces>: VALUE" of @path (the format
+ * of /proc/cpuinfo and /proc/meminfo), stripped; NULL when there is none */
+char *virFileReadField(const char *path, const char *key);

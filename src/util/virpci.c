@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
+#include "virfile.h"
 #include "virpci.h"
 #include "virerror.h"
 
@@ -149,21 +150,11 @@ virPCIDevicePath(const virPCIDeviceAddress *addr, const char *file)
                            file ? "/" : "", file ? file : "");
 }
 
-static char *
-virPCIReadFile(const char *path)
-{
-    char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return NULL;
-    return g_strchomp(text);
-}
-
 static guint64
 virPCIReadHex(const virPCIDeviceAddress *addr, const char *file)
 {
     g_autofree char *path = virPCIDevicePath(addr, file);
-    g_autofree char *text = virPCIReadFile(path);
+    g_autofree char *text = virFileReadValue(path);
 
     return text ? g_ascii_strtoull(text, NULL, 16) : 0;
 }
@@ -223,16 +214,16 @@ virPCIDeviceNew(const virPCIDeviceAddress *addr, GError **errp)
     dev->subDevice = virPCIReadHex(addr, "subsystem_device");
     dev->pciClass = virPCIReadHex(addr, "class");
     dev->isBridge = (dev->pciClass >> 8) == 0x0604;
-    numa = virPCIReadFile(numaPath);
+    numa = virFileReadValue(numaPath);
     dev->numaNode = numa ? atoi(numa) : -1;
     if (dev->numaNode < 0)
         dev->numaNode = -1;
     dev->driver = virPCIDeviceGetDriver(addr);
-    override = virPCIReadFile(ovPath);
+    override = virFileReadValue(ovPath);
     if (override && *override && !g_str_equal(override, "(null)"))
         dev->driverOverride = g_steal_pointer(&override);
     dev->iommuGroup = virPCIDeviceGetIOMMUGroup(addr, &lerr);
-    rm = virPCIReadFile(rmPath);
+    rm = virFileReadValue(rmPath);
     dev->resetMethods = rm && *rm ? g_strsplit(rm, " ", -1) : g_new0(char *, 1);
     return g_steal_pointer(&dev);
 }
