@@ -71,7 +71,7 @@ domain() {
     } > "$tmp/$name.xml"
 }
 
-ASAN_OPTIONS=$ours "$tcevirtd" --socket "$sock" > "$tmp/daemon.log" 2>&1 &
+G_DEBUG=fatal-criticals ASAN_OPTIONS=$ours "$tcevirtd" --socket "$sock" > "$tmp/daemon.log" 2>&1 &
 dpid=$!
 if ! wait_for 10 test -S "$sock-ro"; then
     echo "not ok 1 tcevirtd starts"; cat "$tmp/daemon.log" | sed 's/^/# /'
@@ -202,6 +202,20 @@ FAKEQEMU_EXIT_AFTER_MS=100 ASAN_OPTIONS=$ours "$tcevirt" start td-a >/dev/null 2
 wait_for 10 is_state td-a "shut off (crashed)"
 ok "a QEMU crash is seen by virsh" $? "$(state td-a)"
 
+# the daemon keeps what it read (src/qemu/qemu_driver.c): a change made
+# anywhere else shows in the very next call, without waiting
+sed 's/>512</>768</' "$tmp/td-a.xml" > "$tmp/td-a-768.xml"
+v dominfo td-a; t define "$tmp/td-a-768.xml"
+v dominfo td-a; grep -q "^Max memory: *786432 KiB" "$tmp/out"
+ok "a CLI redefinition shows in the next virsh call" $? "$(both)"
+t define "$tmp/td-a.xml"; v dominfo td-a; grep -q "^Max memory: *524288 KiB" "$tmp/out"
+ok "... and so does the definition put back" $? "$(both)"
+t start td-a; v domstate td-a
+S=$(sed -n 's/.*"supervisor-pid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/td-a.status")
+kill -9 "$S"; while kill -0 "$S" 2>/dev/null; do sleep 0.01; done
+is_state td-a "shut off (crashed)" && [ "$(drv 0002:01:00.0)" = e1000e ]
+ok "a supervisor killed with SIGKILL: the next call finds the domain stopped, the NIC back" $? "$(state td-a; drv 0002:01:00.0; tail -3 "$tmp/daemon.log")"
+
 # two clients racing on one domain: one start wins, nothing doubles
 race() {  # race VERB: two clients at once
     LD_PRELOAD= virsh -c "$uri" "$1" td-a >"$tmp/r1" 2>&1 & local p1=$!
@@ -254,7 +268,7 @@ v start td-a; qpid=$(LD_PRELOAD= pgrep -f "guest=td-a,")
 kill -9 "$dpid"; wait "$dpid" 2>/dev/null
 t domstate --reason td-a; grep -q "running (booted)" "$tmp/out" && kill -0 "$qpid"
 ok "kill -9 of tcevirtd: the guest keeps running" $? "$(both)"
-ASAN_OPTIONS=$ours "$tcevirtd" --socket "$sock" >> "$tmp/daemon.log" 2>&1 &
+G_DEBUG=fatal-criticals ASAN_OPTIONS=$ours "$tcevirtd" --socket "$sock" >> "$tmp/daemon.log" 2>&1 &
 dpid=$!
 # (the killed daemon's socket files are still there until the new one
 # replaces them: ask until it answers)

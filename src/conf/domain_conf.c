@@ -245,6 +245,8 @@ virDomainDefNew(void)
 {
     virDomainDef *def = g_new0(virDomainDef, 1);
 
+    def->refs = 1;
+
     def->mem.hugepages = virArrayNew(sizeof(virDomainHugePage),
                                      virDomainHugePageClear);
     def->cpu.cells = virArrayNew(sizeof(virDomainNumaCell),
@@ -285,10 +287,17 @@ virDomainDefNew(void)
     return def;
 }
 
+virDomainDef *
+virDomainDefRef(virDomainDef *def)
+{
+    g_atomic_int_inc(&def->refs);
+    return def;
+}
+
 void
 virDomainDefFree(virDomainDef *def)
 {
-    if (!def)
+    if (!def || !g_atomic_int_dec_and_test(&def->refs))
         return;
     g_free(def->name);
     g_free(def->title);

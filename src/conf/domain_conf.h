@@ -569,6 +569,7 @@ VIR_ENUM_DECL(virDomainClockOffset);
 
 typedef struct _virDomainDef virDomainDef;
 struct _virDomainDef {
+    gint refs;                      /* virDomainDefRef / virDomainDefFree */
     int virtType;                   /* virDomainVirtType */
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
@@ -643,6 +644,10 @@ struct _virDomainDef {
 };
 
 virDomainDef *virDomainDefNew(void);
+/* A definition shared between threads (the daemon's cache) is read-only:
+ * whoever holds a reference must not change it */
+virDomainDef *virDomainDefRef(virDomainDef *def);
+/* Drops a reference; the last one frees */
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 

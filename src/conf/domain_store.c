@@ -94,18 +94,32 @@ virDomainStoreLoadFile(const char *path, GError **errp)
 static gint
 virDomainStoreCompareName(gconstpointer a, gconstpointer b)
 {
-    const virDomainDef *da = *(virDomainDef * const *) a;
-    const virDomainDef *db = *(virDomainDef * const *) b;
+    return strcmp(*(const char * const *) a, *(const char * const *) b);
+}
 
-    return strcmp(da->name, db->name);
+virDomainDef *
+virDomainStoreLoad(virDomainStore *store, const char *name, GError **errp)
+{
+    g_autofree char *path = virDomainStoreConfigPath(store, name);
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    if (!(def = virDomainStoreLoadFile(path, errp)))
+        return NULL;
+    if (!g_str_equal(def->name, name)) {
+        virReportError(errp, VIR_ERR_XML_ERROR,
+                       "the definition %s names domain '%s'; rename the "
+                       "file to %s.xml", path, def->name, def->name);
+        return NULL;
+    }
+    return g_steal_pointer(&def);
 }
 
 GPtrArray *
-virDomainStoreLoadAll(virDomainStore *store, GPtrArray *warnings,
-                      GError **errp)
+virDomainStoreNames(virDomainStore *store, GError **errp)
 {
-    g_autoptr(GPtrArray) defs =
-        g_ptr_array_new_with_free_func((GDestroyNotify) virDomainDefFree);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GDir) dir = NULL;
     g_autoptr(GError) lerr = NULL;
     const char *ent;
@@ -117,30 +131,36 @@ virDomainStoreLoadAll(virDomainStore *store, GPtrArray *warnings,
         return NULL;
     }
     while ((ent = g_dir_read_name(dir))) {
-        g_autofree char *path = NULL;
+        if (ent[0] != '.' && g_str_has_suffix(ent, ".xml") &&
+            strlen(ent) > strlen(".xml"))
+            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - strlen(".xml")));
+    }
+    g_ptr_array_sort(names, virDomainStoreCompareName);
+    return g_steal_pointer(&names);
+}
+
+GPtrArray *
+virDomainStoreLoadAll(virDomainStore *store, GPtrArray *warnings,
+                      GError **errp)
+{
+    g_autoptr(GPtrArray) defs =
+        g_ptr_array_new_with_free_func((GDestroyNotify) virDomainDefFree);
+    g_autoptr(GPtrArray) names = NULL;
+    guint i;
+
+    if (!(names = virDomainStoreNames(store, errp)))
+        return NULL;
+    for (i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
         g_autoptr(GError) ferr = NULL;
-        g_autofree char *stem = NULL;
         virDomainDef *def;
 
-        if (ent[0] == '.' || !g_str_has_suffix(ent, ".xml"))
-            continue;
-        path = g_build_filename(store->configDir, ent, NULL);
-        stem = g_strndup(ent, strlen(ent) - 4);
-        if (!(def = virDomainStoreLoadFile(path, &ferr))) {
-            virWarningAdd(warnings, "skipping the definition %s: %s", path,
+        if ((def = virDomainStoreLoad(store, name, &ferr)))
+            g_ptr_array_add(defs, def);
+        else if (ferr)
+            virWarningAdd(warnings, "skipping domain '%s': %s", name,
                           ferr->message);
-            continue;
-        }
-        if (!g_str_equal(def->name, stem)) {
-            virWarningAdd(warnings, "skipping the definition %s: it names "
-                          "domain '%s'; rename the file to %s.xml", path,
-                          def->name, def->name);
-            virDomainDefFree(def);
-            continue;
-        }
-        g_ptr_array_add(defs, def);
     }
-    g_ptr_array_sort(defs, virDomainStoreCompareName);
     return g_steal_pointer(&defs);
 }
 
@@ -148,15 +168,19 @@ virDomainDef *
 virDomainStoreLookup(virDomainStore *store, const char *nameOrUUID,
                      GError **errp)
 {
-    g_autofree char *path = NULL;
     g_autoptr(GPtrArray) defs = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN];
     size_t i;
 
     if (virDomainStoreCheckName(nameOrUUID, NULL)) {
-        path = virDomainStoreConfigPath(store, nameOrUUID);
-        if (g_file_test(path, G_FILE_TEST_EXISTS))
-            return virDomainStoreLoadFile(path, errp);
+        g_autoptr(GError) lerr = NULL;
+        virDomainDef *def;
+
+        if ((def = virDomainStoreLoad(store, nameOrUUID, &lerr)) || lerr) {
+            if (lerr)
+                g_propagate_error(errp, g_steal_pointer(&lerr));
+            return def;
+        }
     }
     if (virUUIDParse(nameOrUUID, uuid)) {
         if (!(defs = virDomainStoreLoadAll(store, NULL, errp)))

@@ -21,9 +21,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainStore, virDomainStoreFree);
 /* Takes the store's lock; returns the fd to close to unlock */
 int virDomainStoreLock(virDomainStore *store, GError **errp);
 
+/* The definition of domain @name; NULL without an error when there is
+ * none, with one when its file is unreadable, does not parse or names
+ * another domain */
+virDomainDef *virDomainStoreLoad(virDomainStore *store, const char *name,
+                                 GError **errp);
 /* NAME or UUID (any case, with or without dashes as libvirt prints it) */
 virDomainDef *virDomainStoreLookup(virDomainStore *store, const char *nameOrUUID,
                                    GError **errp);
+/* The names of the stored definitions, sorted */
+GPtrArray *virDomainStoreNames(virDomainStore *store, GError **errp);
 /* Every readable definition sorted by name; unreadable files become
  * warnings naming the file */
 GPtrArray *virDomainStoreLoadAll(virDomainStore *store, GPtrArray *warnings,

@@ -10,13 +10,21 @@
 #include "qemu_conf.h"
 #include "qemu_status.h"
 
+typedef struct _qemuDriverCache qemuDriverCache;
+
 typedef struct {
     qemuDriverConfig *cfg;
     virDomainStore *store;
+    qemuDriverCache *cache;         /* NULL: read the files every time */
 } qemuDriver;
 
 qemuDriver *qemuDriverOpen(GError **errp);
 void qemuDriverClose(qemuDriver *drv);
+/* For a long-running caller: keep the definitions and states read, and
+ * read again only what inotify says changed.  The domains returned then
+ * share their definitions and status with the cache and with other
+ * threads: read them, never change them. */
+gboolean qemuDriverEnableCache(qemuDriver *drv, GError **errp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDriver, qemuDriverClose);
 
 /* What `virsh define` does: parse, normalize, check uniqueness, persist.

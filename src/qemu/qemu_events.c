@@ -14,6 +14,7 @@
 #include "qemu_events.h"
 #include "qemu_status.h"
 #include "virerror.h"
+#include "virinotify.h"
 #include "virfile.h"
 
 /* libvirt's event numbers (include/libvirt/libvirt-domain.h) */
@@ -189,8 +190,9 @@ qemuEventFileName(const char *file, const char *suffix)
 }
 
 static void
-qemuEventHandle(qemuEventWatcher *w, const struct inotify_event *ev)
+qemuEventHandle(const struct inotify_event *ev, gpointer data)
 {
+    qemuEventWatcher *w = data;
     g_autofree char *name = NULL;
     gboolean gone = ev->mask & (IN_DELETE | IN_MOVED_FROM);
 
@@ -214,20 +216,7 @@ qemuEventHandle(qemuEventWatcher *w, const struct inotify_event *ev)
 static gboolean
 qemuEventRead(gint fd, GIOCondition cond, gpointer data)
 {
-    qemuEventWatcher *w = data;
-    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-    ssize_t n;
-
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
-        char *p = buf;
-
-        while (p < buf + n) {
-            const struct inotify_event *ev = (const struct inotify_event *) p;
-
-            qemuEventHandle(w, ev);
-            p += sizeof(*ev) + ev->len;
-        }
-    }
+    virInotifyDrain(fd, qemuEventHandle, data);
     return G_SOURCE_CONTINUE;
 }
 

@@ -31,14 +31,23 @@ qemuDomainStatusNew(void)
 {
     qemuDomainStatus *st = g_new0(qemuDomainStatus, 1);
 
+    st->refs = 1;
+
     st->owners = g_ptr_array_new_with_free_func((GDestroyNotify) qemuStatusOwnerFree);
+    return st;
+}
+
+qemuDomainStatus *
+qemuDomainStatusRef(qemuDomainStatus *st)
+{
+    g_atomic_int_inc(&st->refs);
     return st;
 }
 
 void
 qemuDomainStatusFree(qemuDomainStatus *st)
 {
-    if (!st)
+    if (!st || !g_atomic_int_dec_and_test(&st->refs))
         return;
     g_free(st->name);
     g_free(st->uuid);

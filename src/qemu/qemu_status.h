@@ -37,6 +37,7 @@ typedef struct {
 } qemuStatusOwner;
 
 typedef struct {
+    gint refs;                      /* qemuDomainStatusRef / ...Free */
     char *name;
     char *uuid;
     int state;                      /* qemuDomainState */
@@ -52,6 +53,9 @@ typedef struct {
 } qemuDomainStatus;
 
 qemuDomainStatus *qemuDomainStatusNew(void);
+/* A status shared between threads (the daemon's cache) is read-only */
+qemuDomainStatus *qemuDomainStatusRef(qemuDomainStatus *st);
+/* Drops a reference; the last one frees */
 void qemuDomainStatusFree(qemuDomainStatus *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDomainStatus, qemuDomainStatusFree);
 

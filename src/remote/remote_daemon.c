@@ -39,9 +39,10 @@ remoteDaemonNew(const char *startHelper, GError **errp)
     d->jobs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     d->caps = qemuCapsCacheNew();
     d->srv = virNetServerNew(remoteDispatch, remoteClientGone, d);
-    if (!(d->cfg = qemuDriverConfigNew(errp)) ||
-        !(d->events = qemuEventWatcherNew(d->cfg, remoteEventBroadcast, d,
-                                          errp)))
+    if (!(d->drv = qemuDriverOpen(errp)) ||
+        !qemuDriverEnableCache(d->drv, errp) ||
+        !(d->events = qemuEventWatcherNew(d->drv->cfg, remoteEventBroadcast,
+                                          d, errp)))
         return NULL;
     return g_steal_pointer(&d);
 }
@@ -55,7 +56,7 @@ remoteDaemonFree(remoteDaemon *d)
     qemuEventWatcherFree(d->events);
     virNetServerFree(d->srv);
     qemuCapsCacheFree(d->caps);
-    qemuDriverConfigFree(d->cfg);
+    qemuDriverClose(d->drv);
     g_free(d->startHelper);
     g_hash_table_unref(d->jobs);
     g_cond_clear(&d->jobCond);

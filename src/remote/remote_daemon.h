@@ -21,7 +21,7 @@
 
 typedef struct {
     virNetServer *srv;
-    qemuDriverConfig *cfg;
+    qemuDriver *drv;                /* one for the daemon's life, cached */
     qemuEventWatcher *events;
     qemuCapsCache *caps;
     char *startHelper;              /* tools/tcevirt_start_helper.c */
@@ -83,7 +83,8 @@ gboolean remoteCheckFlags(remoteCall *call, guint32 flags, guint32 allowed,
                           GError **errp);
 
 /* The driver, opened for one call */
-qemuDriver *remoteDriverOpen(remoteCall *call, GError **errp);
+/* The daemon's driver (with its cache): borrowed, never closed */
+qemuDriver *remoteDriver(remoteCall *call);
 
 /* One job per domain across the daemon's clients (the driver's locks
  * serialize with the CLI) */

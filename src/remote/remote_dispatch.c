@@ -174,9 +174,9 @@ remoteCheckFlags(remoteCall *call, guint32 flags, guint32 allowed,
 }
 
 qemuDriver *
-remoteDriverOpen(remoteCall *call, GError **errp)
+remoteDriver(remoteCall *call)
 {
-    return qemuDriverOpen(errp);
+    return call->daemon->drv;
 }
 
 void

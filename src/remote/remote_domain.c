@@ -80,7 +80,7 @@ remoteDomainArgs(remoteCall *call, qemuDriver **drv, guint32 *flags,
     remoteReadDomain(call->args, &ref);
     if (flags)
         virXDRReadU32(call->args, flags);
-    if (!remoteArgsEnd(call, errp) || !(*drv = remoteDriverOpen(call, errp)))
+    if (!remoteArgsEnd(call, errp) || !(*drv = remoteDriver(call)))
         return NULL;
     return remoteLookup(*drv, &ref, inactive, errp);
 }
@@ -105,11 +105,11 @@ remoteReplyDomain(remoteCall *call, qemuDriver *drv, const char *nameOrUUID,
 gboolean
 remoteDomainLookupByName(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autofree char *name = NULL;
 
     virXDRReadString(call->args, VIR_NET_STRING_MAX, &name);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriverOpen(call, errp)))
+    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)))
         return FALSE;
     return remoteReplyDomain(call, drv, name, errp);
 }
@@ -117,13 +117,13 @@ remoteDomainLookupByName(remoteCall *call, GError **errp)
 gboolean
 remoteDomainLookupByUUID(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN] = { 0 };
     char str[VIR_UUID_STRING_BUFLEN];
     g_autoptr(GError) err = NULL;
 
     virXDRReadFixed(call->args, uuid, VIR_UUID_BUFLEN);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriverOpen(call, errp)))
+    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)))
         return FALSE;
     virUUIDFormat(uuid, str);
     if (remoteReplyDomain(call, drv, str, &err))
@@ -140,13 +140,13 @@ gboolean
 remoteDomainLookupByID(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(GPtrArray) all = NULL;
     gint32 id = 0;
     guint i;
 
     virXDRReadI32(call->args, &id);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriverOpen(call, errp)) ||
+    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     remoteLogWarnings(warnings);
@@ -169,7 +169,7 @@ static gboolean
 remoteDefine(remoteCall *call, gboolean withFlags, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *xml = NULL;
     guint32 flags = 0;
@@ -182,7 +182,7 @@ remoteDefine(remoteCall *call, gboolean withFlags, GError **errp)
     /* VIR_DOMAIN_DEFINE_VALIDATE: every definition is validated anyway */
     if (!remoteArgsEnd(call, errp) ||
         !remoteCheckFlags(call, flags, VIR_DOMAIN_DEFINE_VALIDATE, errp) ||
-        !(drv = remoteDriverOpen(call, errp)) ||
+        !(drv = remoteDriver(call)) ||
         !(def = qemuDriverDefineXML(drv, xml, strlen(xml), "(the XML of a "
                                     "remote client)", warnings, &replaced,
                                     errp)))
@@ -212,7 +212,7 @@ remoteDomainDefineXMLFlags(remoteCall *call, GError **errp)
 static gboolean
 remoteUndefine(remoteCall *call, gboolean withFlags, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *name = NULL;
     guint32 flags = 0;
@@ -296,7 +296,7 @@ remoteStartDomain(remoteCall *call, const char *name, gboolean paused,
 static gboolean
 remoteCreate(remoteCall *call, gboolean withFlags, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *name = NULL;
     guint32 flags = 0;
@@ -335,7 +335,7 @@ static gboolean
 remoteControl(remoteCall *call, const char *verb, gboolean withFlags,
               guint32 allowed, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autoptr(JsonNode) ret = NULL;
     g_autofree char *name = NULL;
@@ -465,7 +465,7 @@ remoteMaxMemory(const virDomainDef *def)
 gboolean
 remoteDomainGetInfo(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     int state, reason;
 
@@ -485,7 +485,7 @@ remoteDomainGetInfo(remoteCall *call, GError **errp)
 gboolean
 remoteDomainGetState(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     guint32 flags = 0;
     int state, reason;
@@ -503,7 +503,7 @@ gboolean
 remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
 {
     g_auto(remoteDomainRef) ref = { 0 };
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *xml = NULL;
     guint32 flags = 0;
@@ -513,7 +513,7 @@ remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
     /* SECURE (1), INACTIVE (2), UPDATE_CPU (4), MIGRATABLE (8): tcevirt's
      * definitions hold no secrets and no CPU expansion */
     if (!remoteArgsEnd(call, errp) || !remoteCheckFlags(call, flags, 0xf, errp) ||
-        !(drv = remoteDriverOpen(call, errp)) ||
+        !(drv = remoteDriver(call)) ||
         !(dom = remoteLookup(drv, &ref, flags & VIR_DOMAIN_XML_INACTIVE, errp)))
         return FALSE;
     xml = virDomainDefFormat(dom->def);
@@ -524,7 +524,7 @@ remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
 gboolean
 remoteDomainGetOSType(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
 
     if (!(dom = remoteDomainArgs(call, &drv, NULL, FALSE, errp)))
@@ -536,7 +536,7 @@ remoteDomainGetOSType(remoteCall *call, GError **errp)
 gboolean
 remoteDomainGetMaxMemory(remoteCall *call, GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
 
     if (!(dom = remoteDomainArgs(call, &drv, NULL, FALSE, errp)))
@@ -550,7 +550,7 @@ static gboolean
 remoteDomainInt(remoteCall *call, gboolean withFlags,
                 int (*value)(const qemuDriverDomain *dom), GError **errp)
 {
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(qemuDriverDomain) dom = NULL;
     guint32 flags = 0;
 
@@ -659,7 +659,7 @@ gboolean
 remoteConnectListAllDomains(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(GPtrArray) all = NULL;
     g_autoptr(GPtrArray) match = g_ptr_array_new();
     gint32 need = 0;
@@ -671,7 +671,7 @@ remoteConnectListAllDomains(remoteCall *call, GError **errp)
     if (!remoteArgsEnd(call, errp) ||
         !remoteCheckFlags(call, flags, 0xff | REMOTE_LIST_HAS_NONE |
                           REMOTE_LIST_NO_ALL, errp) ||
-        !(drv = remoteDriverOpen(call, errp)) ||
+        !(drv = remoteDriver(call)) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     remoteLogWarnings(warnings);
@@ -703,12 +703,12 @@ gboolean
 remoteConnectNumOfDomains(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(qemuDriver) drv = NULL;
+    qemuDriver *drv = NULL;
     g_autoptr(GPtrArray) all = NULL;
     int n = 0;
     guint i;
 
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriverOpen(call, errp)) ||
+    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     for (i = 0; i < all->len; i++)

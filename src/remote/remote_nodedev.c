@@ -172,17 +172,11 @@ remoteNodeDeviceMove(remoteCall *call, virPCIDevice *dev, gboolean detach,
 {
     g_autoptr(virHostdevManager) mgr = NULL;
     g_autoptr(GPtrArray) report = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *stateDir = NULL;
     gboolean ok;
     guint i;
 
-    {
-        g_autoptr(qemuDriver) drv = remoteDriverOpen(call, errp);
-        if (!drv)
-            return FALSE;
-        stateDir = g_strdup(drv->cfg->stateDir);
-    }
-    ok = (mgr = virHostdevManagerNew(stateDir, errp)) &&
+    ok = (mgr = virHostdevManagerNew(remoteDriver(call)->cfg->stateDir,
+                                     errp)) &&
          virHostdevRecover(mgr, report, errp) &&
          (detach ? virHostdevNodeDetach(mgr, &dev->addr, errp)
                  : virHostdevNodeReattach(mgr, &dev->addr, errp));

@@ -67,6 +67,7 @@ struct _virNetServerClient {
     /* main loop only */
     GSource *source;
     gpointer tag;
+    GIOCondition events;            /* what the main loop polls for */
     guint8 lenbuf[4];
     size_t lenGot;
     GByteArray *frame;              /* the frame being read */
@@ -369,8 +370,9 @@ virNetServerClientHandleFrame(virNetServerClient *c, GByteArray *frame)
     }
 }
 
-/* Reads until the socket is empty, the client must wait for its calls,
- * or it closed; FALSE when the client is to be closed */
+/* Reads up to one whole frame (the poll calls again for the next), until
+ * the socket is empty, or until the client must wait for its calls;
+ * FALSE when the client is to be closed */
 static gboolean
 virNetServerClientRead(virNetServerClient *c)
 {
@@ -418,6 +420,8 @@ virNetServerClientRead(virNetServerClient *c)
 
             c->lenGot = 0;
             virNetServerClientHandleFrame(c, frame);
+            /* the poll says whether more came: no recv() to learn EAGAIN */
+            return TRUE;
         }
     }
 }
@@ -435,7 +439,11 @@ virNetServerClientUpdateEvents(virNetServerClient *c)
     if (!g_queue_is_empty(&c->out))
         want |= G_IO_OUT;
     g_mutex_unlock(&c->lock);
-    g_source_modify_unix_fd(c->source, c->tag, want);
+    /* changing the poll set wakes the main loop: only when it changes */
+    if (want != c->events) {
+        c->events = want;
+        g_source_modify_unix_fd(c->source, c->tag, want);
+    }
 }
 
 static gboolean
@@ -538,7 +546,12 @@ virNetServerAddClient(virNetServerListener *l, int fd)
     source = g_source_new(&virNetServerClientSourceFuncs,
                           sizeof(virNetServerClientSource));
     ((virNetServerClientSource *) source)->client = c;
-    c->tag = g_source_add_unix_fd(source, fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+    /* GLib blocks a non-recursive source around its dispatch by taking
+     * its fd out of the poll set and back, waking the loop twice per
+     * message; nothing here runs a nested loop */
+    g_source_set_can_recurse(source, TRUE);
+    c->events = G_IO_IN | G_IO_HUP | G_IO_ERR;
+    c->tag = g_source_add_unix_fd(source, fd, c->events);
     c->source = source;
     g_source_attach(source, srv->ctx);
 }
