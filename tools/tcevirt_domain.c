@@ -232,15 +232,12 @@ tcevirtCmdList(int argc, char **argv)
 }
 
 static char *
-tcevirtReason(qemuDriver *drv, const qemuDriverDomain *dom)
+tcevirtReason(const qemuDriverDomain *dom)
 {
-    char *reason;
-
     if (dom->status)
         return g_strdup(dom->status->reason && *dom->status->reason ?
                         dom->status->reason : "unknown");
-    reason = qemuDomainStatusShutoffReason(drv->cfg, dom->def->name);
-    return reason ? reason : g_strdup("unknown");
+    return g_strdup(dom->shutoffReason ? dom->shutoffReason : "unknown");
 }
 
 int
@@ -261,7 +258,7 @@ tcevirtCmdDomstate(int argc, char **argv)
         !(dom = tcevirtLookup(drv, name, FALSE, &err)))
         return tcevirtFail(err, NULL);
     if (set[0]) {
-        g_autofree char *reason = tcevirtReason(drv, dom);
+        g_autofree char *reason = tcevirtReason(dom);
         printf("%s (%s)\n\n", tcevirtStateName(dom), reason);
     } else {
         printf("%s\n\n", tcevirtStateName(dom));
@@ -289,7 +286,7 @@ tcevirtCmdDominfo(int argc, char **argv)
         return tcevirtFail(err, NULL);
     def = dom->def;
     virUUIDFormat(def->uuid, uuid);
-    reason = tcevirtReason(drv, dom);
+    reason = tcevirtReason(dom);
     if (dom->status)
         printf("%-16s%d\n", "Id:", (int) dom->status->qemuPid);
     else

@@ -47,6 +47,7 @@ qemuDriverDomainFree(qemuDriverDomain *dom)
         return;
     virDomainDefFree(dom->def);
     qemuDomainStatusFree(dom->status);
+    g_free(dom->shutoffReason);
     g_free(dom);
 }
 
@@ -115,6 +116,7 @@ typedef struct {
     virDomainDef *persistent;       /* NULL: transient */
     qemuDomainStatus *status;       /* NULL: shut off */
     virDomainDef *live;             /* NULL: shut off, or unparsable */
+    char *shutoffReason;            /* RUNDIR/qemu/NAME.shutoff */
 } qemuDriverEntry;
 
 static void
@@ -123,6 +125,7 @@ qemuDriverEntryFree(qemuDriverEntry *e)
     virDomainDefFree(e->persistent);
     qemuDomainStatusFree(e->status);
     virDomainDefFree(e->live);
+    g_free(e->shutoffReason);
     g_free(e);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDriverEntry, qemuDriverEntryFree);
@@ -149,6 +152,8 @@ qemuDriverEntryLoad(qemuDriver *drv, const char *name, GPtrArray *warnings,
                       "parse: %s", name, lerr->message);
     if (!e->persistent && !e->live)
         return NULL;
+    if (!st)
+        e->shutoffReason = qemuDomainStatusShutoffReason(drv->cfg, name);
     return g_steal_pointer(&e);
 }
 
@@ -165,6 +170,7 @@ qemuDriverDomainNew(const qemuDriverEntry *e, gboolean inactive)
     dom->def = virDomainDefRef(def);
     dom->persistent = e->persistent != NULL;
     dom->status = e->status ? qemuDomainStatusRef(e->status) : NULL;
+    dom->shutoffReason = g_strdup(e->shutoffReason);
     return dom;
 }
 

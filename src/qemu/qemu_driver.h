@@ -41,6 +41,7 @@ typedef struct {
     virDomainDef *def;              /* live definition when running */
     gboolean persistent;
     qemuDomainStatus *status;       /* NULL when shut off */
+    char *shutoffReason;            /* shut off: why (destroyed, ...), or NULL */
 } qemuDriverDomain;
 
 void qemuDriverDomainFree(qemuDriverDomain *dom);

@@ -425,7 +425,7 @@ remoteDomainState(qemuDriver *drv, const qemuDriverDomain *dom, int *state,
         break;
     default:
         *state = VIR_DOMAIN_SHUTOFF;
-        why = qemuDomainStatusShutoffReason(drv->cfg, dom->def->name);
+        why = g_strdup(dom->shutoffReason);
         /* VIR_DOMAIN_SHUTOFF_SHUTDOWN 1, DESTROYED 2, CRASHED 3, FAILED 6 */
         if (g_strcmp0(why, "shutdown") == 0)
             *reason = 1;

@@ -61,9 +61,20 @@ virSeccompNotifyInstall(int sock)
 
     if (!(ctx = seccomp_init(SCMP_ACT_ALLOW)))
         return -ENOMEM;
-    /* everything that allocates happens before the filter is loaded */
-    if ((ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(open), 0)) < 0 ||
-        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 0)) < 0 ||
+    /* everything that allocates happens before the filter is loaded.
+     * Only opens for writing are trapped (O_WRONLY, O_RDWR, or both bits:
+     * QEMU opens groups and the container O_RDWR); a read-only open goes
+     * to the kernel, as a continued one would, and DAC decides.  This
+     * spares QEMU's loader and ROM opens a round trip each. */
+    if ((ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(open), 1,
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, O_WRONLY, O_WRONLY))) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(open), 1,
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR))) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 1,
+                                SCMP_A2(SCMP_CMP_MASKED_EQ, O_WRONLY, O_WRONLY))) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 1,
+                                SCMP_A2(SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR))) < 0 ||
+        /* its flags are behind a pointer: always */
         (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2), 0)) < 0)
         goto cleanup;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

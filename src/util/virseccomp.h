@@ -3,9 +3,12 @@
  * notification
  *
  * Between fork and exec the child (QEMU-to-be) sets no_new_privs and loads
- * a filter that turns open, openat and openat2 into SECCOMP_RET_USER_NOTIF;
- * the filter's listener fd goes to the supervisor over a unix socket.  For
- * every trapped open the supervisor's broker reads the path from
+ * a filter that turns open and openat for writing (O_WRONLY or O_RDWR in
+ * the flags) and every openat2 into SECCOMP_RET_USER_NOTIF; a read-only
+ * open goes straight to the kernel, where DAC decides as it would for a
+ * continued one.  The filter's listener fd goes to the supervisor over a
+ * unix socket.  For every trapped open the supervisor's broker reads the
+ * path from
  * /proc/PID/mem, resolves it against the caller's cwd or dirfd, normalises
  * it lexically and decides: DEVDIR/vfio and DEVDIR/N for an IOMMU group the
  * domain owns are opened by the broker itself and injected into the caller
