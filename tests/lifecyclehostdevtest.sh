@@ -6,7 +6,7 @@
 # Every way a domain ends must leave the host as it was: managed devices on
 # their drivers, no claim, no ownership change, no runtime file.  TAP.
 # usage: (in the fake host) lifecyclehostdevtest.sh TCEVIRT FAKEQEMU XMLDIR
-tcevirt=$1 fakeqemu=$2 data=$3
+tcevirt=$1 fakeqemu=$2 data=$3 hostile=$4
 # ps, pgrep and pkill run without the fake host: they gain nothing from it,
 # and pgrep under an ASan-built model preload deadlocked reading /proc/PID/status
 . "$(dirname "$0")/tap.sh"
@@ -55,7 +55,7 @@ domain() {  # domain NAME MANAGED BDF...
         echo "<domain type='kvm'><name>$name</name><memory unit='MiB'>512</memory>"
         echo "<memtune><hard_limit unit='KiB'>8192</hard_limit></memtune>"
         echo "<os><type arch='ppc64le' machine='pseries'>hvm</type></os>${EXTRA:-}"
-        echo "<devices><emulator>$tmp/qemu</emulator>"
+        echo "<devices><emulator>${EMULATOR:-$tmp/qemu}</emulator>"
         for bdf in "$@"; do
             IFS=':.' read -r d b s f <<<"$bdf"
             echo "<hostdev mode='subsystem' type='pci' managed='$managed'><source>"
@@ -78,8 +78,12 @@ t start hd-a; ok "start with a managed group" $? "$(why hd-a)"
 ok "both functions of group 2 are on vfio-pci" $? "$(why hd-a)"
 t nodedev-list --details; grep -q "0002:01:00.0 .* hd-a *$" "$tmp/out"
 ok "nodedev-list names the owning domain" $? "$(cat "$tmp/out")"
-LD_PRELOAD= ps -o user= -p "$(LD_PRELOAD= pgrep -f 'guest=hd-a,')" | grep -qx "${TCEVIRT_QEMU_USER:-$(id -un)}"
-ok "QEMU runs as the QEMU user" $? "$(LD_PRELOAD= ps -o user=,cmd= -C fakeqemu)"
+# the domain's own uid (recorded in its status) from uid_range when root
+suid() { sed -n 's/.*"qemu-uid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/$1.status"; }
+want=$(suid hd-a); [ "$(id -u)" = 0 ] || want=$(id -u)
+[ "$(id -u)" != 0 ] || [ "${want:-0}" -ge 1879048192 ]
+LD_PRELOAD= ps -o uid= -p "$(LD_PRELOAD= pgrep -f 'guest=hd-a,')" | grep -qx " *$want"
+ok "QEMU runs as the domain's own uid" $? "want=$want $(LD_PRELOAD= ps -o uid=,cmd= -C fakeqemu)"
 grep -q "injected /dev/vfio/2 into pid [0-9]* as fd" "$tmp/state/log/hd-a.log"
 ok "the supervisor handed QEMU /dev/vfio/2" $? "$(why hd-a)"
 wait_for 5 sh -c "'$tcevirt' domtce hd-a | grep -q 'observed: *in-kernel'"
@@ -100,6 +104,15 @@ ok "QEMU opening another domain's group gets EACCES" $? "$(why hd-a)"
 "$tcevirt" destroy hd-a >/dev/null 2>&1; wait_for 5 restored hd-a
 ok "... and the host is restored" $? "$(why hd-a)"
 
+# security does not rest on the broker's path matching: a node QEMU could
+# open by its mode bits stops the start before anything changes
+chmod 0666 /dev/vfio/0
+t start hd-a; rc=$?
+chmod 0600 /dev/vfio/0
+[ $rc = 1 ] && grep -q "/dev/vfio/0 (owner 0:0, mode 0666) can be opened by QEMU's uid" "$tmp/err" &&
+    qemu_gone hd-a && restored hd-a
+ok "a /dev/vfio node open to QEMU's uid: start refused, naming it, host untouched" $? "rc=$rc $(cat "$tmp/err"; why hd-a)"
+
 FAKEQEMU_GUEST_POWEROFF_MS=100 "$tcevirt" start hd-a >/dev/null 2>"$tmp/err"
 wait_for 10 is_state hd-a "shut off (shutdown)" && wait_for 5 restored hd-a
 ok "guest power-off: shut off (shutdown), host restored" $? "$(why hd-a)"
@@ -116,10 +129,40 @@ t destroy hd-a && is_state hd-a "shut off (destroyed)" && restored hd-a &&
     grep -q "sending SIGKILL" "$tmp/state/log/hd-a.log"
 ok "a QEMU ignoring quit and SIGTERM is killed" $? "$(why hd-a)"
 
+# the broker fails: QEMU's open of its group would wait forever; it is
+# killed instead and the start fails cleanly
+start=$(date +%s)
+TCEVIRT_TEST_FAULT_AT=seccomp-broker "$tcevirt" start hd-a >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc != 0 ] && [ $(( $(date +%s) - start )) -lt 10 ] && qemu_gone hd-a && restored hd-a &&
+    grep -q "the seccomp broker stopped; killing QEMU" "$tmp/state/log/hd-a.log"
+ok "the seccomp broker fails: QEMU killed, start fails, host restored" $? "rc=$rc $(cat "$tmp/err"; why hd-a)"
+
 LD_PRELOAD= pkill -9 -f "guest=hd-a," 2>/dev/null
 t start hd-a && LD_PRELOAD= pkill -9 -f "guest=hd-a,"
 wait_for 10 is_state hd-a "shut off (crashed)" && wait_for 5 restored hd-a
 ok "QEMU killed -9: host restored" $? "$(why hd-a)"
+
+# read-only queries never wait: after a crash, a group another process
+# still holds is reported as pending instead of blocking 30 s
+t start hd-a
+S=$(sed -n 's/.*"supervisor-pid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/hd-a.status")
+kill -9 "$S"; wait_for 10 qemu_gone hd-a
+mkfifo "$tmp/hold"
+sh -c 'exec 4<>/dev/vfio/2 && echo held && read -r _' < "$tmp/hold" > "$tmp/held" 2>&1 &
+holder=$!
+exec 7>"$tmp/hold"
+wait_for 5 grep -q held "$tmp/held"
+t0=$(date +%s%N)
+t list --all
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $ms -lt 3000 ] && grep -q "device release pending: group 2 of domain 'hd-a' is still open" "$tmp/err" &&
+    grep -q "hd-a *shut off" "$tmp/out"
+ok "list with a crashed domain's group still open: answers in ${ms} ms, release pending" $? "$(cat "$tmp/held" "$tmp/out" "$tmp/err")"
+exec 7>&-
+wait "$holder"
+t list --all; restored hd-a
+ok "... once it is closed, the next command finishes the teardown" $? "$(why hd-a)"
 
 # <on_poweroff>: restart keeps QEMU and the devices, preserve keeps the guest
 FAKEQEMU_GUEST_POWEROFF_MS=100 "$tcevirt" start hd-r >/dev/null 2>"$tmp/err"
@@ -171,9 +214,9 @@ fi
 printf '[qemu]\nstart_timeout = 10\nfd_handoff = dac\n' > "$TCEVIRT_CONF"
 HANDOFF_DAC=1 "$tcevirt" start hd-u >"$tmp/out" 2>"$tmp/err"
 ok "DAC mode: start" $? "$(why hd-u)"
-want=$(id -u "${TCEVIRT_QEMU_USER:-$(id -un)}")
-[ "$(stat -c '%u %a' /dev/vfio/0)" = "$want 600" ]
-ok "DAC mode: /dev/vfio/0 belongs to the QEMU user while it runs" $? "$(stat -c '%u:%g %a' /dev/vfio/0)"
+want=$(suid hd-u); [ "$(id -u)" = 0 ] || want=$(id -u)
+[ "$(stat -c '%u %g %a' /dev/vfio/0)" = "$want $want 600" ] || { [ "$(id -u)" != 0 ] && [ "$(stat -c '%u %a' /dev/vfio/0)" = "$want 600" ]; }
+ok "DAC mode: /dev/vfio/0 belongs to the domain's own uid and gid while it runs" $? "want=$want $(stat -c '%u:%g %a' /dev/vfio/0)"
 "$tcevirt" dominfo hd-u | grep -q "VFIO handoff: *dac"
 ok "DAC mode: dominfo says so" $? "$("$tcevirt" dominfo hd-u 2>&1)"
 t destroy hd-u && restored hd-u
@@ -183,5 +226,35 @@ S=$(sed -n 's/.*"supervisor-pid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/hd-u.status
 kill -9 "$S"; wait_for 10 qemu_gone hd-u; t list --all
 restored hd-u
 ok "DAC mode: supervisor killed -9, the next command restores owner and mode" $? "$(why hd-u)"
+
+# a hostile QEMU in QEMU's place (tests/hostileqemu.c), under the real
+# supervisor with the domain's own uid and filter: every route to a group
+# it was not lent, and into another domain's QEMU, is refused; the lent
+# group works; then the fake QEMU runs on as usual
+printf '[qemu]\nstart_timeout = 10\n' > "$TCEVIRT_CONF"
+cat > "$tmp/hostile" <<SH
+#!/bin/sh
+export TCEMODEL_VFIO_OPEN=syscall HOSTILE_NEXT="$fakeqemu"
+exec "$hostile" "\$@"
+SH
+chmod 755 "$tmp/hostile"
+EMULATOR=$tmp/hostile domain hd-h yes 0002:01:00.0 0002:01:00.1
+EMULATOR=$tmp/hostile domain hd-n yes
+table() { grep -o "hostile: .*" "$tmp/state/log/$1.log" | sed 's/^/#   /'; }
+t start hd-u; other=$(LD_PRELOAD= pgrep -f "guest=hd-u,")
+HOSTILE_LENT=2 HOSTILE_FOREIGN=0 HOSTILE_OTHER=$other "$tcevirt" start hd-h >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && grep -q "hostile: [0-9]* routes, \([0-9]*\) refused, 0 opened, 0 unexpected" "$tmp/state/log/hd-h.log" &&
+    grep -q "hostile: lent group /dev/vfio/2: usable" "$tmp/state/log/hd-h.log" && is_state hd-h "running (booted)"
+ok "hostile QEMU lent group 2: every route refused, group 2 usable, the domain runs" $? "rc=$rc $(cat "$tmp/err"; table hd-h)"
+table hd-h
+t destroy hd-h && t destroy hd-u && restored hd-h && restored hd-u
+ok "... and both domains stop, the host restored" $? "$(why hd-h)"
+HOSTILE_LENT= HOSTILE_FOREIGN=0 "$tcevirt" start hd-n >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && grep -q "hostile: container /dev/vfio/vfio, nothing lent: refused EACCES" "$tmp/state/log/hd-n.log" &&
+    grep -q "hostile: [0-9]* routes, [0-9]* refused, 0 opened, 0 unexpected" "$tmp/state/log/hd-n.log"
+ok "hostile QEMU with no group: the container too is refused" $? "rc=$rc $(cat "$tmp/err"; table hd-n)"
+t destroy hd-n
 
 tap_done

@@ -37,12 +37,46 @@ sed -e 's|<name>.*</name>|<name>lc-a</name>|' -e '/<uuid>/d' \
     "$data/pseries-basic.xml" > "$tmp/a.xml"
 t define "$tmp/a.xml"; ok "define" $? "$(cat "$tmp/err")"
 
+# never root: uid 0, gid 0 or group 0 is refused before anything happens
+for u in root ""; do
+    [ -n "$u" ] || [ "$(id -u)" = 0 ] || continue
+    TCEVIRT_QEMU_USER=$u "$tcevirt" start lc-a >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc = 1 ] && grep -q "tcevirt never runs QEMU as root: set user= in \[qemu\]" "$tmp/err" &&
+        ! pgrep -f 'guest=lc-a,' >/dev/null && clean lc-a
+    ok "QEMU user '${u:-(empty)}' as root: refused, nothing started" $? "rc=$rc $(cat "$tmp/err")"
+done
+
 t start --paused lc-a
 ok "start --paused" $? "$(cat "$tmp/err")"
 [ "$(state lc-a)" = "paused (user)" ]; ok "paused (user) after start --paused" $? "$(state lc-a)"
-user=$(ps -o user= -p "$(pgrep -f 'guest=lc-a,')")
-[ -z "$TCEVIRT_QEMU_USER" ] || [ "$user" = "$TCEVIRT_QEMU_USER" ]
-ok "QEMU runs as the QEMU user" $? "user=$user"
+quid() { ps -o uid= -p "$(pgrep -f "guest=$1,")" | tr -d ' '; }
+suid() { sed -n 's/.*"qemu-uid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/$1.status"; }
+if [ "$(id -u)" = 0 ]; then
+    [ "$(quid lc-a)" = "$(suid lc-a)" ] && [ "$(quid lc-a)" -ge 1879048192 ] &&
+        [ "$(quid lc-a)" -le 1879113727 ] && [ -f "$tmp/run/ids/$(quid lc-a)" ]
+else
+    [ "$(quid lc-a)" = "$(id -u)" ]
+fi
+ok "QEMU runs as the domain's own uid from uid_range, recorded in its status" $? \
+   "uid=$(quid lc-a) status=$(suid lc-a) $(ls "$tmp/run/ids" 2>&1)"
+if [ "$(id -u)" = 0 ]; then
+    sed -e 's|<name>.*</name>|<name>lc-b</name>|' -e '/<uuid>/d' "$data/pseries-basic.xml" > "$tmp/b.xml"
+    t define "$tmp/b.xml" && t start --paused lc-b
+    a=$(quid lc-a) b=$(quid lc-b)
+    [ -n "$b" ] && [ "$a" != "$b" ] && [ "$a" != 0 ] && [ "$b" != 0 ] &&
+        [ "$(stat -c %u "$tmp/run/qemu/lc-b")" = "$b" ]
+    ok "two running domains: two QEMU uids, neither 0, each owning its directory" $? "a=$a b=$b $(cat "$tmp/err")"
+    gone_b() { [ ! -e "$tmp/run/qemu/lc-b.status" ] && [ ! -e "$tmp/run/qemu/lc-b" ] && qemu_gone lc-b; }
+    t destroy lc-b && [ ! -e "$tmp/run/ids/$b" ] && [ -e "$tmp/run/ids/$a" ] && gone_b
+    ok "destroy releases the domain's uid, not the other's" $? "$(ls "$tmp/run/ids")"
+    printf '[qemu]\nstart_timeout = 30\nuid_range = %s-%s\n' "$a" "$a" > "$TCEVIRT_CONF"
+    t start --paused lc-b; [ $? = 1 ] && grep -q "no free QEMU identity for domain 'lc-b' in uid_range $a-$a" "$tmp/err" &&
+        gone_b
+    ok "uid_range exhausted: a clear error, nothing started" $? "$(cat "$tmp/err")"
+    printf '[qemu]\nstart_timeout = 30\n' > "$TCEVIRT_CONF"
+    t undefine lc-b
+fi
 t list; grep -q "lc-a *paused" "$tmp/out"; ok "list shows it paused" $? "$(cat "$tmp/out")"
 t start lc-a; [ $? = 1 ] && grep -q "already running" "$tmp/err"
 ok "a second start is refused" $? "$(cat "$tmp/err")"

@@ -7,8 +7,13 @@
  *   dir=PATH             open PATH (O_PATH|O_DIRECTORY) as the dirfd of
  *                        later openat/openat2 (default AT_FDCWD)
  *   wait                 print "ready", wait for a byte on stdin
- *   KIND[,ce][,rw]=PATH  KIND is open, openat or openat2; ce adds
- *                        O_CLOEXEC, rw opens O_RDWR (default O_RDONLY)
+ *   KIND[,ce][,rw][,wo][,nosym]=PATH
+ *                        KIND is open, openat or openat2; ce adds
+ *                        O_CLOEXEC, rw opens O_RDWR, wo O_WRONLY (default
+ *                        O_RDONLY), nosym: openat2 with RESOLVE_NO_SYMLINKS
+ *   reach=PID            ptrace(PTRACE_ATTACH), process_vm_readv and
+ *                        writev, pidfd_getfd (fd 0) and kcmp on PID:
+ *                        "reach NAME: ok|errno=ENAME" each
  *
  * Opens are raw syscalls (as the kernel sees them, not through the fake
  * host's preload).  One line per op:
@@ -26,10 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static int dirfd = AT_FDCWD;
+static unsigned long long resolveFlags;
 
 static int
 doOpen(const char *kind, const char *path, int flags)
@@ -37,7 +45,7 @@ doOpen(const char *kind, const char *path, int flags)
     if (strcmp(kind, "openat") == 0)
         return syscall(SYS_openat, dirfd, path, flags, 0);
     if (strcmp(kind, "openat2") == 0) {
-        struct open_how how = { .flags = flags };
+        struct open_how how = { .flags = flags, .resolve = resolveFlags };
 
         return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
     }
@@ -62,6 +70,8 @@ report(const char *kind, const char *path, int fd)
     }
     printf("%s %s: fd cloexec=%d", kind, path,
            (fcntl(fd, F_GETFD) & FD_CLOEXEC) ? 1 : 0);
+    if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY)
+        printf(" acc=wo");
     if (strcmp(base, "vfio") == 0) {
         int api = ioctl(fd, VFIO_GET_API_VERSION);
 
@@ -85,6 +95,34 @@ report(const char *kind, const char *path, int fd)
     close(fd);
 }
 
+static void
+reachSay(const char *name, long rc)
+{
+    if (rc < 0)
+        printf("reach %s: errno=%s\n", name, strerrorname_np(errno));
+    else
+        printf("reach %s: ok\n", name);
+}
+
+/* every way into another process: each must fail */
+static void
+reach(int pid)
+{
+    char buf[8];
+    struct iovec local = { buf, sizeof(buf) };
+    struct iovec remote = { (void *) &reach, sizeof(buf) };
+    long pidfd;
+
+    reachSay("ptrace", syscall(SYS_ptrace, PTRACE_ATTACH, pid, 0, 0));
+    reachSay("process_vm_readv",
+             syscall(SYS_process_vm_readv, pid, &local, 1, &remote, 1, 0));
+    reachSay("process_vm_writev",
+             syscall(SYS_process_vm_writev, pid, &local, 1, &remote, 1, 0));
+    pidfd = syscall(SYS_pidfd_open, pid, 0);
+    reachSay("pidfd_getfd", pidfd < 0 ? pidfd : syscall(SYS_pidfd_getfd, pidfd, 0, 0));
+    reachSay("kcmp", syscall(SYS_kcmp, getpid(), pid, 0 /* KCMP_FILE */, 0, 0));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -93,7 +131,7 @@ main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         char *op = argv[i];
         char *path = strchr(op, '=');
-        char kind[16];
+        char kind[32];
         int flags = O_RDONLY;
         char *mod;
 
@@ -116,6 +154,8 @@ main(int argc, char **argv)
         if ((mod = strchr(kind, ','))) {
             flags |= strstr(mod, ",ce") ? O_CLOEXEC : 0;
             flags |= strstr(mod, ",rw") ? O_RDWR : 0;
+            flags |= strstr(mod, ",wo") ? O_WRONLY : 0;
+            resolveFlags = strstr(mod, ",nosym") ? RESOLVE_NO_SYMLINKS : 0;
             *mod = '\0';
         }
 
@@ -131,6 +171,8 @@ main(int argc, char **argv)
                 printf("dir %s: errno=%s\n", path, strerrorname_np(errno));
             else
                 printf("dir %s: ok\n", path);
+        } else if (strcmp(kind, "reach") == 0) {
+            reach(atoi(path));
         } else if (strcmp(kind, "open") == 0 || strcmp(kind, "openat") == 0 ||
                    strcmp(kind, "openat2") == 0) {
             report(kind, path, doOpen(kind, path, flags));

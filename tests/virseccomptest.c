@@ -170,6 +170,15 @@ testCheckLines(char **lines, const char *const *expect)
     g_assert_null(lines[i]);
 }
 
+/* the broker's log lines against @expect (regexes, NULL-terminated) */
+static void
+testCheckLog(testRun *run, const char **expect)
+{
+    g_ptr_array_add(run->log, NULL);
+    testCheckLines((char **) run->log->pdata, expect);
+    g_ptr_array_remove_index(run->log, run->log->len - 1);
+}
+
 static void
 testOwnedGroup(void)
 {
@@ -183,9 +192,7 @@ testOwnedGroup(void)
 
     testRunOpener(ops, (uid_t) -1, FALSE, &run);
     testCheckLines(run.lines, expect);
-    g_ptr_array_add(run.log, NULL);
-    testCheckLines((char **) run.log->pdata, log);
-    g_ptr_array_remove_index(run.log, run.log->len - 1);
+    testCheckLog(&run, log);
     g_assert_cmpuint(run.counters.injected, ==, 1);
     g_assert_cmpuint(run.counters.denied, ==, 0);
     g_assert_cmpuint(run.counters.trapped, ==,
@@ -223,9 +230,7 @@ testOtherGroup(void)
 
     testRunOpener(ops, (uid_t) -1, FALSE, &run);
     testCheckLines(run.lines, expect);
-    g_ptr_array_add(run.log, NULL);
-    testCheckLines((char **) run.log->pdata, log);
-    g_ptr_array_remove_index(run.log, run.log->len - 1);
+    testCheckLog(&run, log);
     g_assert_cmpuint(run.counters.denied, ==, 3);
     g_assert_cmpuint(run.counters.injected, ==, 0);
     testRunClear(&run);
@@ -391,6 +396,50 @@ testBrokerGone(void)
     testRunClear(&run);
 }
 
+/* the injected fd is what the caller asked for, or the kernel's errno */
+static void
+testOpenFlags(void)
+{
+    const char *ops[] = { "open,wo,ce=/dev/vfio/1", "open,rw=/dev/vfio/1/",
+                          "openat2,rw,nosym=/dev/vfio/1", NULL };
+    const char *expect[] = { "^open /dev/vfio/1: fd cloexec=1 acc=wo .*" MODEL_FD,
+                             "^open /dev/vfio/1/: errno=ENOTDIR$",
+                             "^openat2 /dev/vfio/1: errno=EACCES$", NULL };
+    const char *log[] = {
+        "^injected /dev/vfio/1 into pid [0-9]* as fd [0-9]* \\(close-on-exec\\)$",
+        "^failed open of /dev/vfio/1/ for pid [0-9]*: Not a directory$",
+        "^denied open of /dev/vfio/1: openat2 with RESOLVE_\\* flags 0x4 ", NULL };
+    testRun run = { 0 };
+
+    testRunOpener(ops, (uid_t) -1, FALSE, &run);
+    testCheckLines(run.lines, expect);
+    testCheckLog(&run, log);
+    g_assert_cmpuint(run.counters.injected, ==, 1);
+    g_assert_cmpuint(run.counters.failed, ==, 1);
+    g_assert_cmpuint(run.counters.denied, ==, 1);
+    testRunClear(&run);
+}
+
+/* no route into another process: not its memory, not its fds (the
+ * target is this test, root, which the opener could otherwise trace) */
+static void
+testReach(void)
+{
+    g_autofree char *op = g_strdup_printf("reach=%d", (int) getpid());
+    const char *ops[] = { op, NULL };
+    const char *expect[] = { "^reach ptrace: errno=EPERM$",
+                             "^reach process_vm_readv: errno=EPERM$",
+                             "^reach process_vm_writev: errno=EPERM$",
+                             "^reach pidfd_getfd: errno=EPERM$",
+                             "^reach kcmp: errno=EPERM$", NULL };
+    testRun run = { 0 };
+
+    testRunOpener(ops, (uid_t) -1, FALSE, &run);
+    testCheckLines(run.lines, expect);
+    g_assert_cmpuint(run.counters.trapped, ==, 0);
+    testRunClear(&run);
+}
+
 /* a child that dies before sending its listener is a clear error */
 static void
 testReceiveNothing(void)
@@ -443,6 +492,8 @@ main(int argc, char **argv)
     g_test_add_func("/seccomp/other-group", testOtherGroup);
     g_test_add_func("/seccomp/owned-missing", testOwnedMissing);
     g_test_add_func("/seccomp/ordinary-file", testOrdinaryFile);
+    g_test_add_func("/seccomp/reach-another-process", testReach);
+    g_test_add_func("/seccomp/open-flags", testOpenFlags);
     g_test_add_func("/seccomp/relative-cwd", testRelativeCwd);
     g_test_add_func("/seccomp/relative-dirfd", testRelativeDirfd);
     g_test_add_func("/seccomp/cloexec", testCloexec);

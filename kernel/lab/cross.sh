@@ -34,6 +34,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 # quiet unless it fails (make demo streams this script's caller)
 if ! ninja -C "$build" tools/tcevirt tools/tcevirtd tools/tcevirt-start-helper \
+        tests/hostileqemu \
         > "$build/ninja.log" 2>&1; then
     cat "$build/ninja.log" >&2
     exit 1

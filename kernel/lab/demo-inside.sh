@@ -26,7 +26,7 @@ expect() {  # expect WHAT STATUS
 }
 
 say "Inside the emulated POWER9: Debian's $(uname -r) kernel, kvm-hv loaded"
-note "tcevirt $(tcevirt --version | cut -d' ' -f2), cross-built for ppc64le, runs as root; QEMU 10 runs as tcevirt-qemu."
+note "tcevirt $(tcevirt --version | cut -d' ' -f2), cross-built for ppc64le, runs as root; QEMU 10 runs as the domain's own uid."
 
 say "1. host-validate: can this host run pseries guests with VFIO, TCEs in the kernel?"
 show tcevirt host-validate
@@ -51,7 +51,7 @@ printf '\033[36m# %s\033[0m\n' "grep -E 'domain|memory|kernel|cfpc|hostdev|addre
 grep -E '<domain|<memory|<kernel|<cfpc|<hostdev|<address|<console' lab-l2.xml | sed 's/^/  /'
 show virsh define lab-l2.xml
 
-say "5. virsh start: supervisor, e1000e to vfio-pci, QEMU as tcevirt-qemu, VFIO fds handed over by seccomp"
+say "5. virsh start: supervisor, e1000e to vfio-pci, QEMU as the domain's own uid, VFIO fds handed over by seccomp"
 t0=$(now)
 show virsh start $dom
 virsh domstate $dom 2>/dev/null | grep -q '^running'
@@ -73,7 +73,7 @@ tcevirt domtce $dom 2>/dev/null | grep -q 'observed: *in-kernel'
 expect "domtce did not observe in-kernel TCE acceleration" $?
 
 say "8. QEMU: unprivileged, no access to /dev/vfio, locked memory as computed"
-note "$(grep -E '^Uid:' /proc/$pid/status | tr '\t' ' ')   (tcevirt-qemu is uid $(id -u tcevirt-qemu))"
+note "$(grep -E '^Uid:' /proc/$pid/status | tr '\t' ' ')   (the domain's own uid from uid_range; tcevirt-qemu, uid $(id -u tcevirt-qemu), only lends its groups)"
 note "$(ls -l /dev/vfio/0 | awk '{print $1, $3, $4, $NF}')   (root-only: QEMU got its fd from the supervisor)"
 note "VmLck of QEMU: $(awk '$1 == "VmLck:" {print $2, $3}' /proc/$pid/status); limit tcevirt computed: $(( $(tcevirt memlock --bytes lab-l2.xml) / 1024 )) kB"
 

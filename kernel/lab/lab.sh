@@ -152,12 +152,12 @@ case $mode in
         mkdir -p "$root/opt/tcevirt" "$root/dev" "$root/proc" "$root/sys" \
             "$root/tmp" "$root/run"
         cp "$bins/tcevirt" "$bins/tcevirtd" "$bins/tcevirt-start-helper" \
-            "$root/opt/tcevirt/"
+            "$bins/../tests/hostileqemu" "$root/opt/tcevirt/"
         cp "$here/tcevirt-checks.sh" "$root/opt/tcevirt/checks.sh"
         cp "$here/checks-lib.sh" "$root/opt/tcevirt/checks-lib.sh"
         if [ "$mode" != tcevirt ]; then
             # the L2 guest: the same kernel (stripped) and a busybox
-            # initramfs with e1000e; read by QEMU as tcevirt-qemu
+            # initramfs with e1000e; read by QEMU (its own uid: world-readable)
             l2="$root/opt/tcevirt/l2"
             mkdir -p "$l2" "$out/l2bin"
             if [ ! -f "$l2/vmlinux" ] || [ "$kroot/boot/vmlinux-$kver" -nt "$l2/vmlinux" ]; then

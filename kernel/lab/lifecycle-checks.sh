@@ -54,11 +54,16 @@ grep -q "^VFIO handoff: *seccomp" /tmp/out
 ok dominfo/vfio-handoff-is-seccomp $?
 [ -n "$pid" ] || pid=$(pgrep -f "guest=$dom," | head -1)
 
-# QEMU runs unprivileged and cannot open the group node itself
+# QEMU runs as the domain's own uid and gid (uid_range, recorded in the
+# status), with tcevirt-qemu's supplementary groups, and cannot open the
+# group node itself
 quid=$(field Uid: $pid)
-echo "# QEMU pid $pid: $(grep -E '^(Uid|Gid|Groups|NoNewPrivs|Seccomp):' /proc/$pid/status | tr '\t' ' ' | tr '\n' ';')"
-[ "$quid" = "$uid" ] && [ "$(awk '$1 == "Uid:" {print $2 $3 $4 $5}' /proc/$pid/status)" = "$uid$uid$uid$uid" ]
-ok qemu/runs-as-tcevirt-qemu $? "Uid: $(grep '^Uid:' /proc/$pid/status)"
+suid=$(sed -n 's/.*"qemu-uid" : \([0-9]*\).*/\1/p' /run/tcevirt/qemu/$dom.status)
+echo "# QEMU pid $pid: $(grep -E '^(Uid|Gid|Groups|NoNewPrivs|Seccomp):' /proc/$pid/status | tr '\t' ' ' | tr '\n' ';') status qemu-uid $suid"
+[ "$quid" = "$suid" ] && [ "$quid" -ge 1879048192 ] &&
+    [ "$(awk '$1 == "Uid:" || $1 == "Gid:" {printf "%s%s%s%s", $2, $3, $4, $5}' /proc/$pid/status)" = "$quid$quid$quid$quid$quid$quid$quid$quid" ]
+ok qemu/runs-as-the-domains-own-uid $? "Uid/Gid: $(grep -E '^(Uid|Gid):' /proc/$pid/status | tr '\n' ' ') status $suid"
+uid=$quid
 echo "# $(ls -l /dev/vfio/$grp)"
 [ "$(stat -c '%u %a' /dev/vfio/$grp)" = "0 600" ]
 ok qemu/group-node-is-root-only $? "$(stat -c '%U %a' /dev/vfio/$grp)"
@@ -71,7 +76,7 @@ except OSError as e:
     print(e.strerror, '(errno %d)' % e.errno)" > /tmp/out 2>&1
 grep -q "Permission denied (errno 13)" /tmp/out
 ok qemu/user-cannot-open-the-group-itself $? "$(cat /tmp/out)"
-echo "# as tcevirt-qemu: $(cat /tmp/out)"
+echo "# as uid $uid: $(cat /tmp/out)"
 ls -l /proc/$pid/fd 2>/dev/null | grep -q "/dev/vfio/$grp"
 ok qemu/holds-the-injected-group-fd $?
 
@@ -129,6 +134,35 @@ run $t domstate --reason $dom
 [ "$(head -1 /tmp/out)" = "shut off (destroyed)" ]
 ok domstate/shut-off-destroyed $?
 grep -E "tcevirt: " $log | cut -c1-200 | tail -8 | sed 's/^/#   log: /'
-dmesg | grep -E 'WARNING|BUG:|Oops' | head -5 | sed 's/^/# dmesg: /'
+
+# a hostile QEMU in QEMU's place (tests/hostileqemu.c) on the real kernel:
+# the other e1000e on vfio-pci gives a foreign group node that exists
+# (root 0600), so every route must fail with the kernel's own errno; the
+# lent group must work; then the real QEMU starts from the same argv
+other=0001:01:00.0
+run $t nodedev-detach pci_0001_01_00_0
+fgrp=$(group $other)
+cat > /tmp/hostile-qemu <<SH
+#!/bin/sh
+export HOSTILE_NEXT=/usr/bin/qemu-system-ppc64 HOSTILE_STRICT=1 HOSTILE_LENT=$grp HOSTILE_FOREIGN=$fgrp
+exec /opt/tcevirt/hostileqemu "\$@"
+SH
+chmod 755 /tmp/hostile-qemu
+sed -e "s|<emulator>.*</emulator>|<emulator>/tmp/hostile-qemu</emulator>|" \
+    -e "s|<name>$dom</name>|<name>hostile</name>|" -e "s|lab-l2.console|hostile.console|" $xml > /tmp/hostile.xml
+hlog=$TCEVIRT_STATE_DIR/log/hostile.log
+run $t define /tmp/hostile.xml
+run $t start hostile
+grep -o "hostile: .*" $hlog | sed 's/^/#   /'
+[ $rc = 0 ] && grep -q "hostile: [0-9]* routes, [0-9]* refused, 0 opened, 0 unexpected" $hlog &&
+    grep -q "hostile: lent group /dev/vfio/$grp: usable" $hlog && [ -e /dev/vfio/$fgrp ]
+ok hostile/every-route-refused-the-lent-group-usable $? "$(cat /tmp/out | head -5)"
+run $t destroy hostile
+[ $rc = 0 ] && [ "$(drv $bdf)" = e1000e ]
+ok hostile/destroy-restores-the-host $? "driver $(drv $bdf)"
+$t undefine hostile > /dev/null 2>&1
+run $t nodedev-reattach pci_0001_01_00_0
+[ "$(drv $other)" = e1000e ]
+ok hostile/foreign-device-back-on-e1000e $? "driver $(drv $other)"
 
 checks_done

@@ -250,7 +250,7 @@ virDomainStoreDelete(virDomainStore *store, const char *name, GError **errp)
 {
     g_autofree char *path = virDomainStoreConfigPath(store, name);
 
-    if (unlink(path) < 0 && errno != ENOENT) {
+    if (!virFileRemove(path) && errno != ENOENT) {
         virReportSystemError(errp, errno, "cannot remove the definition %s",
                              path);
         return FALSE;

@@ -149,7 +149,7 @@ virHostdevForgetDevice(virHostdevManager *mgr, const virPCIDeviceAddress *addr)
     g_autofree char *bdf = virPCIDeviceAddressAsString(addr);
     g_autofree char *path = virHostdevPath(mgr, "devices", bdf);
 
-    unlink(path);
+    virFileRemove(path);
 }
 
 /* Puts @addr back on its recorded driver and forgets the record */
@@ -225,7 +225,7 @@ virHostdevJournalAdd(virHostdevJournal *j, const char *key, const char *value,
 static void
 virHostdevJournalEnd(virHostdevJournal *j)
 {
-    unlink(j->path);
+    virFileRemove(j->path);
 }
 
 /* Undo (prepare) or complete (release) what journal @kf recorded */
@@ -264,7 +264,7 @@ virHostdevJournalFinish(virHostdevManager *mgr, GKeyFile *kf,
             g_key_file_get_string(claim, "claim", "domain", NULL) : NULL;
 
         if (owner && g_str_equal(owner, domain)) {
-            unlink(path);
+            virFileRemove(path);
             virWarningAdd(report, "claim of IOMMU group %s by domain '%s' "
                           "dropped after an interrupted %s", groups[i],
                           domain, op ? op : "operation");
@@ -291,7 +291,7 @@ virHostdevRecoverLocked(virHostdevManager *mgr, GPtrArray *report,
         if (strstr(name, ".tmp."))
             continue;
         if (!(kf = virHostdevLoad(path))) {
-            unlink(path);
+            virFileRemove(path);
             continue;
         }
         pid = g_key_file_get_int64(kf, "journal", "pid", NULL);
@@ -300,7 +300,7 @@ virHostdevRecoverLocked(virHostdevManager *mgr, GPtrArray *report,
             continue;
         if (!virHostdevJournalFinish(mgr, kf, report, errp))
             return FALSE;
-        unlink(path);
+        virFileRemove(path);
     }
     return TRUE;
 }

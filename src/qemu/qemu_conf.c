@@ -37,6 +37,34 @@ qemuConfEnv(const char *name, const char *fallback)
     return val && *val ? val : fallback;
 }
 
+/* FIRST-LAST, or empty: every QEMU runs as [qemu] user */
+static gboolean
+qemuDriverConfigParseRange(qemuDriverConfig *cfg, const char *path,
+                           const char *val, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(val, "-", 2);
+    guint64 first = 0, last = 0;
+
+    if (!*val) {
+        cfg->idFirst = cfg->idLast = 0;
+        return TRUE;
+    }
+    if (g_strv_length(parts) != 2 ||
+        !g_ascii_string_to_unsigned(g_strstrip(parts[0]), 10, 1, G_MAXINT32 - 1,
+                                    &first, NULL) ||
+        !g_ascii_string_to_unsigned(g_strstrip(parts[1]), 10, first,
+                                    G_MAXINT32 - 1, &last, NULL)) {
+        virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                       "%s: uid_range='%s' must be FIRST-LAST with 1 <= FIRST "
+                       "<= LAST < 2147483647 (or empty: every QEMU runs as "
+                       "user=)", path, val);
+        return FALSE;
+    }
+    cfg->idFirst = first;
+    cfg->idLast = last;
+    return TRUE;
+}
+
 static gboolean
 qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
                          gboolean mustExist, GError **errp)
@@ -62,6 +90,10 @@ qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
         if (g_str_equal(keys[i], "user")) {
             g_free(cfg->user);
             cfg->user = g_steal_pointer(&val);
+        } else if (g_str_equal(keys[i], "uid_range")) {
+            if (!qemuDriverConfigParseRange(cfg, path, val, errp))
+                return FALSE;
+            cfg->idRangeSet = TRUE;
         } else if (g_str_equal(keys[i], "fd_handoff")) {
             if ((cfg->fdHandoff = qemuFDHandoffTypeFromString(val)) < 0) {
                 virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
@@ -84,7 +116,8 @@ qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
         } else {
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "%s: unknown key '%s' in [qemu] (known: user, "
-                           "fd_handoff, start_timeout, shutdown_timeout)",
+                           "uid_range, fd_handoff, start_timeout, "
+                           "shutdown_timeout)",
                            path, keys[i]);
             return FALSE;
         }
@@ -104,6 +137,8 @@ qemuDriverConfigNew(GError **errp)
     cfg->qemuRunDir = g_build_filename(cfg->runDir, "qemu", NULL);
     cfg->logDir = g_build_filename(cfg->stateDir, "log", NULL);
     cfg->user = g_strdup(QEMU_DEFAULT_USER);
+    cfg->idFirst = QEMU_DEFAULT_ID_FIRST;
+    cfg->idLast = QEMU_DEFAULT_ID_LAST;
     cfg->startTimeout = 30;
     cfg->shutdownTimeout = 120;
     if (!qemuDriverConfigLoadFile(cfg, conf && *conf ? conf : QEMU_CONF_FILE,
@@ -115,7 +150,36 @@ qemuDriverConfigNew(GError **errp)
     }
     cfg->uid = getuid();
     cfg->gid = getgid();
+    /* only root can give QEMU another id: without it, the default is off */
+    if (geteuid() != 0 && !cfg->idRangeSet)
+        cfg->idFirst = cfg->idLast = 0;
     return g_steal_pointer(&cfg);
+}
+
+/* QEMU never runs as root: not uid 0, not gid 0, not in group 0 (root
+ * bypasses every file check, and the seccomp broker's answers are advice,
+ * not a wall: DAC is what keeps QEMU away from /dev/vfio) */
+static gboolean
+qemuDriverConfigCheckUnprivileged(const qemuDriverConfig *cfg, GError **errp)
+{
+    const char *who = *cfg->user ? cfg->user : "(empty: the user who starts it)";
+    int i;
+    gboolean rootGroup = cfg->gid == 0;
+
+    for (i = 0; i < cfg->ngroups; i++)
+        rootGroup |= cfg->groups[i] == 0;
+    if (cfg->uid != 0 && !rootGroup)
+        return TRUE;
+    virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                   "QEMU would run with root's privileges (user %s: uid %u, "
+                   "gid %u%s); tcevirt never runs QEMU as root: set user= in "
+                   "[qemu] of %s (or TCEVIRT_QEMU_USER) to an unprivileged "
+                   "account, e.g. 'useradd --system --no-create-home --shell "
+                   "/usr/sbin/nologin %s'", who, (unsigned) cfg->uid,
+                   (unsigned) cfg->gid,
+                   cfg->uid != 0 && cfg->gid != 0 ? ", in group 0" : "",
+                   QEMU_CONF_FILE, QEMU_DEFAULT_USER);
+    return FALSE;
 }
 
 gboolean
@@ -127,7 +191,7 @@ qemuDriverConfigResolveUser(qemuDriverConfig *cfg, GError **errp)
     int rc;
 
     if (!*cfg->user)
-        return TRUE;
+        return qemuDriverConfigCheckUnprivileged(cfg, errp);
     if ((rc = getpwnam_r(cfg->user, &pwbuf, buf, sizeof(buf), &pw)) != 0 || !pw) {
         virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                        "the QEMU user '%s' does not exist%s%s; create it with "
@@ -148,5 +212,5 @@ qemuDriverConfigResolveUser(qemuDriverConfig *cfg, GError **errp)
         if (getgrouplist(cfg->user, cfg->gid, cfg->groups, &cfg->ngroups) < 0)
             cfg->ngroups = 0;
     }
-    return TRUE;
+    return qemuDriverConfigCheckUnprivileged(cfg, errp);
 }

@@ -32,12 +32,19 @@ typedef struct {
     gid_t gid;
     gid_t *groups;                  /* supplementary groups of the user */
     int ngroups;
+    uid_t idFirst;                  /* uid_range: one id per running */
+    uid_t idLast;                   /* domain; 0-0 = all share user's */
+    gboolean idRangeSet;            /* uid_range was in the file */
     int fdHandoff;                  /* qemuFDHandoff */
     unsigned int startTimeout;      /* seconds until QMP answers */
     unsigned int shutdownTimeout;   /* seconds: shutdown --timeout default */
 } qemuDriverConfig;
 
 #define QEMU_DEFAULT_USER "tcevirt-qemu"
+/* 0x70000000 + 65536: above systemd's container range, below 2^31, a
+ * range its UIDS-GIDS.md leaves unassigned */
+#define QEMU_DEFAULT_ID_FIRST 1879048192u
+#define QEMU_DEFAULT_ID_LAST 1879113727u
 #define QEMU_CONF_FILE "/etc/tcevirt/qemu.conf"
 
 qemuDriverConfig *qemuDriverConfigNew(GError **errp);

@@ -101,7 +101,7 @@ qemuDriverLoadStatus(qemuDriver *drv, const char *name, GPtrArray *warnings)
     if (access(path, F_OK) < 0)
         return NULL;
     if (!qemuDomainStatusSupervised(drv->cfg, name)) {
-        qemuTeardownRecover(drv->cfg, name, warnings);
+        qemuTeardownRecover(drv->cfg, name, FALSE, warnings);
         if (!qemuDomainStatusSupervised(drv->cfg, name))
             return NULL;
     }

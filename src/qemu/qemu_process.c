@@ -35,7 +35,7 @@ qemuProcessPrepareDef(qemuDriver *drv, const char *nameOrUUID,
 
     if (!(stored = virDomainStoreLookup(drv->store, nameOrUUID, errp)))
         return NULL;
-    qemuTeardownRecover(drv->cfg, stored->name, warnings);
+    qemuTeardownRecover(drv->cfg, stored->name, TRUE, warnings);
     if (qemuDomainStatusSupervised(drv->cfg, stored->name)) {
         virReportError(errp, VIR_ERR_OPERATION_INVALID,
                        "domain '%s' is already running", stored->name);

@@ -93,6 +93,7 @@ qemuDomainStatusSave(const qemuDriverConfig *cfg, const qemuDomainStatus *st,
     json_object_set_int_member(obj, "supervisor-start", st->supervisorStart);
     json_object_set_int_member(obj, "qemu-pid", st->qemuPid);
     json_object_set_int_member(obj, "qemu-start", st->qemuStart);
+    json_object_set_int_member(obj, "qemu-uid", st->qemuUid);
     json_object_set_int_member(obj, "started-at", st->startedAt);
     json_object_set_string_member(obj, "handoff", st->handoff ? st->handoff : "");
     for (i = 0; i < st->owners->len; i++) {
@@ -149,6 +150,7 @@ qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
     st->supervisorStart = json_object_get_int_member_with_default(obj, "supervisor-start", 0);
     st->qemuPid = json_object_get_int_member_with_default(obj, "qemu-pid", 0);
     st->qemuStart = json_object_get_int_member_with_default(obj, "qemu-start", 0);
+    st->qemuUid = json_object_get_int_member_with_default(obj, "qemu-uid", 0);
     st->startedAt = json_object_get_int_member_with_default(obj, "started-at", 0);
     st->handoff = g_strdup(json_object_get_string_member_with_default(obj, "handoff", ""));
     st->defXML = g_strdup(json_object_get_string_member_with_default(obj, "definition", ""));

@@ -46,6 +46,7 @@ typedef struct {
     guint64 supervisorStart;
     pid_t qemuPid;
     guint64 qemuStart;
+    uid_t qemuUid;                  /* the domain's own id (uid = gid), 0: none */
     gint64 startedAt;               /* unix seconds */
     char *defXML;                   /* the live definition */
     char *handoff;                  /* "seccomp" or "dac" */

@@ -23,6 +23,7 @@
 
 #include "qemu_supervisor.h"
 #include "qemu_command.h"
+#include "qemu_identity.h"
 #include "qemu_monitor.h"
 #include "qemu_status.h"
 #include "qemu_teardown.h"
@@ -40,6 +41,10 @@
 typedef struct {
     qemuSupervisorParams *p;
     qemuDomainStatus *st;
+    uid_t uid;                      /* QEMU's: the domain's own id, or user's */
+    gid_t gid;
+    gid_t *groups;                  /* supplementary: user's, not its gid */
+    int ngroups;
     int lockFd;
     int logFd;
     pid_t pid;
@@ -94,21 +99,33 @@ qemuSupervisorBrokerThread(gpointer opaque)
 {
     qemuSupervisor *sv = opaque;
     struct pollfd pfd = { .fd = virSeccompBrokerGetFD(sv->broker), .events = POLLIN };
+    g_autoptr(GError) err = NULL;
 
     while (!g_atomic_int_get(&sv->stopBroker)) {
-        g_autoptr(GError) err = NULL;
         int rc = poll(&pfd, 1, 100);
 
-        if (rc < 0 && errno != EINTR)
-            break;
-        if (rc <= 0)
-            continue;
-        if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
-            break;
-        if (!virSeccompBrokerHandle(sv->broker, &err)) {
-            qemuSupervisorLog(sv, "seccomp listener failed: %s", err->message);
+        if (rc < 0 && errno != EINTR) {
+            virReportSystemError(&err, errno, "cannot poll the seccomp listener");
             break;
         }
+        if (rc <= 0)
+            continue;
+        /* QEMU is gone: nothing left to answer */
+        if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+            break;
+        if (virProcessTestFault("seccomp-broker"))
+            virReportError(&err, VIR_ERR_INTERNAL_ERROR, "test fault");
+        if (err || !virSeccompBrokerHandle(sv->broker, &err))
+            break;
+    }
+    /* QEMU's next trapped open would wait for an answer forever: it dies
+     * instead, and the domain stops as crashed */
+    if (err) {
+        qemuSupervisorLog(sv, "seccomp listener failed: %s", err->message);
+        qemuSupervisorLog(sv, "the seccomp broker stopped; killing QEMU, whose "
+                          "opens it can no longer answer");
+        if (sv->pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, sv->pidfd, SIGKILL, NULL, 0);
     }
     return NULL;
 }
@@ -154,13 +171,13 @@ qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
         /* recorded before it is changed */
         if (!qemuDomainStatusSave(cfg, sv->st, errp))
             return FALSE;
-        if (chown(path, cfg->uid, cfg->gid) < 0 || chmod(path, 0600) < 0) {
+        if (chown(path, sv->uid, sv->gid) < 0 || chmod(path, 0600) < 0) {
             virReportSystemError(errp, errno, "cannot give %s to the QEMU "
-                                 "user %u", path, (unsigned) cfg->uid);
+                                 "user %u", path, (unsigned) sv->uid);
             return FALSE;
         }
         qemuSupervisorLog(sv, "lent %s to uid %u (was %u:%u %04o)", path,
-                          (unsigned) cfg->uid, (unsigned) own->uid,
+                          (unsigned) sv->uid, (unsigned) own->uid,
                           (unsigned) own->gid, own->mode);
     }
     return TRUE;
@@ -184,7 +201,6 @@ static void G_GNUC_NORETURN
 qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
                     int errPipe, int monFd)
 {
-    const qemuDriverConfig *cfg = sv->p->cfg;
     qemuSupervisorExecError e = { 0, 0 };
     int null = open("/dev/null", O_RDONLY);
 
@@ -206,9 +222,10 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
             goto fail;
         }
     }
-    if (cfg->uid != geteuid() || cfg->gid != getegid()) {
-        if (setgroups(cfg->ngroups, cfg->groups) < 0 || setgid(cfg->gid) < 0 ||
-            setuid(cfg->uid) < 0) {
+    /* as root: always exactly the groups chosen, never the caller's */
+    if (geteuid() == 0 || sv->uid != geteuid() || sv->gid != getegid()) {
+        if (setgroups(sv->ngroups, sv->groups) < 0 || setgid(sv->gid) < 0 ||
+            setuid(sv->uid) < 0) {
             e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_USER, errno };
             goto fail;
         }
@@ -237,8 +254,8 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
 
 static gboolean
 qemuSupervisorExecFailed(const qemuSupervisorExecError *e, const char *emulator,
-                         const qemuDriverConfig *cfg, guint64 memlock,
-                         GError **errp)
+                         const qemuDriverConfig *cfg, uid_t uid,
+                         guint64 memlock, GError **errp)
 {
     switch (e->stage) {
     case QEMU_EXEC_STAGE_RLIMIT: {
@@ -255,9 +272,10 @@ qemuSupervisorExecFailed(const qemuSupervisorExecError *e, const char *emulator,
         break;
     }
     case QEMU_EXEC_STAGE_USER:
-        virReportSystemError(errp, e->err, "cannot switch QEMU to user '%s' "
-                             "(uid %u); run tcevirt as root or set user= in "
-                             QEMU_CONF_FILE, cfg->user, (unsigned) cfg->uid);
+        virReportSystemError(errp, e->err, "cannot switch QEMU to uid %u "
+                             "(user '%s', uid_range); run tcevirt as root, or "
+                             "set user= and an empty uid_range= in "
+                             QEMU_CONF_FILE, (unsigned) uid, cfg->user);
         break;
     case QEMU_EXEC_STAGE_SECCOMP:
         virReportSystemError(errp, e->err, "cannot install the seccomp "
@@ -449,6 +467,14 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     guint i;
     ssize_t n;
 
+    {
+        g_autofree gid_t *gids = g_new0(gid_t, sv->ngroups + 1);
+
+        gids[0] = sv->gid;
+        memcpy(gids + 1, sv->groups, sv->ngroups * sizeof(gid_t));
+        if (!virVFIONodesCheckClosed(sv->uid, gids, sv->ngroups + 1, errp))
+            return FALSE;
+    }
     if (def->hostdevs->len) {
         if (!(mgr = virHostdevManagerNew(cfg->stateDir, errp)) ||
             !virHostdevRecover(mgr, report, errp) ||
@@ -462,7 +488,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     }
     if (!virFileMakeDirs(domDir, errp))
         return FALSE;
-    if (chown(domDir, cfg->uid, cfg->gid) < 0) {
+    if (chown(domDir, sv->uid, sv->gid) < 0) {
         virReportSystemError(errp, errno, "cannot give %s to the QEMU user",
                              domDir);
         return FALSE;
@@ -485,7 +511,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
                       G_GUINT64_FORMAT " bytes, user %u):\n%s",
                       seccomp ? "seccomp" : "dac", sv->p->memlockLimit,
-                      (unsigned) cfg->uid, cmd);
+                      (unsigned) sv->uid, cmd);
     /* QEMU's own words start here */
     logStart = lseek(sv->logFd, 0, SEEK_END);
     if ((seccomp && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv2) < 0) ||
@@ -528,7 +554,8 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         ;
     if (n == sizeof(e)) {
         /* what the child says beats "it sent no listener" */
-        qemuSupervisorExecFailed(&e, argv[0], cfg, sv->p->memlockLimit, errp);
+        qemuSupervisorExecFailed(&e, argv[0], cfg, sv->uid, sv->p->memlockLimit,
+                                 errp);
         goto cleanup;
     }
     if (recvErr) {
@@ -772,6 +799,14 @@ qemuSupervisorHandle(qemuSupervisor *sv, JsonObject *req)
         gint64 timeout = json_object_get_int_member_with_default(
             req, "timeout", sv->p->cfg->shutdownTimeout);
 
+        /* a week at most: the deadline is microseconds in a gint64 */
+        if (timeout < 0 || timeout > 7 * 24 * 3600) {
+            virReportError(&err, VIR_ERR_INVALID_ARG,
+                           "shutdown timeout %" G_GINT64_FORMAT " s of domain "
+                           "'%s' is out of range (0 to 604800 s)", timeout,
+                           sv->st->name);
+            return qemuSupervisorError(err);
+        }
         if (sv->killStage || !qemuMonitorSystemPowerdown(sv->mon, &err)) {
             if (!err)
                 virReportError(&err, VIR_ERR_OPERATION_INVALID,
@@ -935,12 +970,42 @@ qemuSupervisorFinish(qemuSupervisor *sv, const char *reason)
     if (sv->ctlFd >= 0)
         close(sv->ctlFd);
     sv->st->qemuPid = 0;
-    if (!qemuTeardown(sv->p->cfg, sv->st, reason, warnings))
+    if (!qemuTeardown(sv->p->cfg, sv->st, reason, TRUE, warnings))
         qemuSupervisorLog(sv, "teardown incomplete; the next tcevirt command "
                           "retries it");
     for (i = 0; i < warnings->len; i++)
         qemuSupervisorLog(sv, "%s", (char *) g_ptr_array_index(warnings, i));
     qemuSupervisorLog(sv, "domain stopped (%s)", reason);
+}
+
+/* Who QEMU runs as: the domain's own id from uid_range (recorded in the
+ * status before QEMU exists) with user's supplementary groups but not its
+ * primary group, or user itself when uid_range is empty */
+static gboolean
+qemuSupervisorIdentity(qemuSupervisor *sv, GError **errp)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    uid_t id;
+    int i;
+
+    sv->groups = g_new0(gid_t, cfg->ngroups + 1);
+    if (!cfg->idLast) {
+        sv->uid = cfg->uid;
+        sv->gid = cfg->gid;
+        memcpy(sv->groups, cfg->groups, cfg->ngroups * sizeof(gid_t));
+        sv->ngroups = cfg->ngroups;
+        return TRUE;
+    }
+    if (!qemuIdentityAcquire(cfg, sv->st->name, &id, errp))
+        return FALSE;
+    sv->uid = id;
+    sv->gid = id;
+    sv->st->qemuUid = id;
+    for (i = 0; i < cfg->ngroups; i++) {
+        if (cfg->groups[i] != cfg->gid)
+            sv->groups[sv->ngroups++] = cfg->groups[i];
+    }
+    return TRUE;
 }
 
 int
@@ -987,8 +1052,13 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     st->startedAt = g_get_real_time() / G_USEC_PER_SEC;
     st->defXML = virDomainDefFormat(p->def);
     st->handoff = g_strdup(qemuFDHandoffTypeToString(p->handoff));
-    if (!qemuSupervisorSaveStatus(&sv, QEMU_STATE_STARTING, "booting"))
+    if (!qemuSupervisorIdentity(&sv, &err))
         goto fail_early;
+    if (!qemuSupervisorSaveStatus(&sv, QEMU_STATE_STARTING, "booting")) {
+        if (st->qemuUid)
+            qemuIdentityRelease(cfg, st->name, st->qemuUid);
+        goto fail_early;
+    }
     qemuSupervisorLog(&sv, "supervisor %d starting domain '%s'", (int) getpid(),
                       p->def->name);
     virProcessCrashPoint("status-saved");
@@ -999,6 +1069,7 @@ qemuSupervisorRun(qemuSupervisorParams *p)
         qemuSupervisorFinish(&sv, "failed");
         qemuSupervisorReport(&sv, err);
         close(sv.lockFd);
+        g_free(sv.groups);
         return 1;
     }
     qemuSupervisorSaveStatus(&sv, p->paused ? QEMU_STATE_PAUSED : QEMU_STATE_RUNNING,
@@ -1010,6 +1081,7 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     qemuSupervisorFinish(&sv, reason);
     close(sv.logFd);
     close(sv.lockFd);
+    g_free(sv.groups);
     return 0;
 
  fail_early:
@@ -1018,5 +1090,6 @@ qemuSupervisorRun(qemuSupervisorParams *p)
         close(sv.logFd);
     if (sv.lockFd >= 0)
         close(sv.lockFd);
+    g_free(sv.groups);
     return 1;
 }

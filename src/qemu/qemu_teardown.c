@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qemu_identity.h"
 #include "qemu_teardown.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virhostdev.h"
 #include "virpci.h"
 #include "virprocess.h"
@@ -48,15 +50,22 @@ qemuDomainHostdevGroups(const virDomainDef *def)
 
 /* QEMU is not our child here (or no longer): signal, wait on its pidfd */
 static gboolean
-qemuTeardownKill(qemuDomainStatus *st, GPtrArray *warnings)
+qemuTeardownKill(qemuDomainStatus *st, gboolean wait, GPtrArray *warnings)
 {
     gint64 deadline = g_get_monotonic_time() +
-        QEMU_TEARDOWN_KILL_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+        (wait ? QEMU_TEARDOWN_KILL_WAIT_MS * G_TIME_SPAN_MILLISECOND : 0);
 
     if (st->qemuPid <= 0 || !virProcessIsAlive(st->qemuPid, st->qemuStart))
         return TRUE;
     kill(st->qemuPid, SIGKILL);
-    if (!virProcessWaitExit(st->qemuPid, st->qemuStart, deadline)) {
+    if (!wait && !virProcessWaitExit(st->qemuPid, st->qemuStart,
+                                     g_get_monotonic_time())) {
+        virWarningAdd(warnings, "device release pending: QEMU of domain '%s' "
+                      "(pid %d) is still exiting; the next command finishes "
+                      "its teardown", st->name, (int) st->qemuPid);
+        return FALSE;
+    }
+    if (wait && !virProcessWaitExit(st->qemuPid, st->qemuStart, deadline)) {
         virWarningAdd(warnings, "QEMU of domain '%s' (pid %d) did not "
                       "exit within %d s of SIGKILL; its host devices stay "
                       "claimed until it does", st->name,
@@ -102,12 +111,13 @@ qemuTeardownRemoveRuntime(const qemuDriverConfig *cfg, const char *name)
     }
     rmdir(dir);
     unlink(ctl);
-    unlink(status);
+    /* the last record of the domain: gone for good once this returns */
+    virFileRemove(status);
 }
 
 gboolean
 qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
-             const char *reason, GPtrArray *warnings)
+             const char *reason, gboolean wait, GPtrArray *warnings)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(virHostdevManager) mgr = NULL;
@@ -116,7 +126,7 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
     gboolean ok = TRUE;
     guint i;
 
-    if (!qemuTeardownKill(st, warnings))
+    if (!qemuTeardownKill(st, wait, warnings))
         return FALSE;
     if (st->defXML && *st->defXML &&
         !(def = virDomainDefParseString(st->defXML, strlen(st->defXML),
@@ -142,6 +152,12 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
              * this one failed to claim */
             if (!owner || !g_str_equal(owner, st->name))
                 continue;
+            if (!wait && virVFIOGroupProbe(group, NULL) == VIR_VFIO_GROUP_BUSY) {
+                virWarningAdd(warnings, "device release pending: group %d of "
+                              "domain '%s' is still open; the next command "
+                              "finishes its teardown", group, st->name);
+                return FALSE;
+            }
             if (!virVFIOGroupWaitReleased(group, QEMU_TEARDOWN_GROUP_WAIT_MS,
                                           &err)) {
                 virWarningAdd(warnings, "%s", err->message);
@@ -159,6 +175,9 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
     if (!ok)
         return FALSE;
     virProcessCrashPoint("owners-restored");
+    /* nothing of this domain's uid is left: QEMU is gone, owners restored */
+    if (st->qemuUid)
+        qemuIdentityRelease(cfg, st->name, st->qemuUid);
     qemuTeardownRemoveRuntime(cfg, st->name);
     if (!qemuDomainStatusSetShutoff(cfg, st->name, reason, &err))
         virWarningAdd(warnings, "%s", err->message);
@@ -167,7 +186,7 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
 
 gboolean
 qemuTeardownRecover(const qemuDriverConfig *cfg, const char *name,
-                    GPtrArray *warnings)
+                    gboolean wait, GPtrArray *warnings)
 {
     g_autoptr(qemuDomainStatus) st = NULL;
     g_autoptr(GError) err = NULL;
@@ -185,7 +204,7 @@ qemuTeardownRecover(const qemuDriverConfig *cfg, const char *name,
     }
     virWarningAdd(warnings, "the supervisor of domain '%s' (pid %d) is gone; "
                   "finishing its teardown", name, (int) st->supervisorPid);
-    ok = qemuTeardown(cfg, st, "crashed", warnings);
+    ok = qemuTeardown(cfg, st, "crashed", wait, warnings);
     close(lock);
     return ok;
 }

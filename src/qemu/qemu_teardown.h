@@ -22,9 +22,12 @@ GArray *qemuDomainHostdevGroups(const virDomainDef *def);
  * could not be restored completely (the status file is then kept, so the
  * next command tries again). */
 gboolean qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
-                      const char *reason, GPtrArray *warnings);
+                      const char *reason, gboolean wait, GPtrArray *warnings);
 
 /* For a status file whose supervisor is gone: finish the teardown.
- * TRUE when there was nothing to do or it completed. */
+ * TRUE when there was nothing to do or it completed.  Without @wait (the
+ * read-only queries) nothing blocks: a QEMU still exiting or a group
+ * still open is reported in @warnings ("device release pending: group
+ * N") and left for the next command. */
 gboolean qemuTeardownRecover(const qemuDriverConfig *cfg, const char *name,
-                             GPtrArray *warnings);
+                             gboolean wait, GPtrArray *warnings);

@@ -24,6 +24,28 @@ virFileMakeDirs(const char *path, GError **errp)
     return TRUE;
 }
 
+void
+virFileSyncDir(const char *dir)
+{
+    int dfd;
+
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+gboolean
+virFileRemove(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    if (unlink(path) < 0)
+        return FALSE;
+    virFileSyncDir(dir);
+    return TRUE;
+}
+
 gboolean
 virFileWriteAtomic(const char *path, const char *data, GError **errp)
 {
@@ -32,7 +54,6 @@ virFileWriteAtomic(const char *path, const char *data, GError **errp)
     size_t len = strlen(data);
     size_t done = 0;
     int fd;
-    int dfd;
 
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
         virReportSystemError(errp, errno, "cannot create %s", tmp);
@@ -58,10 +79,7 @@ virFileWriteAtomic(const char *path, const char *data, GError **errp)
         virReportSystemError(errp, errno, "cannot rename %s to %s", tmp, path);
         goto error;
     }
-    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    virFileSyncDir(dir);
     return TRUE;
 
  error:

@@ -14,6 +14,12 @@ gboolean virFileWriteAtomic(const char *path, const char *data,
  * the fd to close to unlock, -1 with @errp set on error */
 int virFileLockExclusive(const char *path, GError **errp);
 
+/* fsync of directory @dir: a rename or unlink in it survives a crash */
+void virFileSyncDir(const char *dir);
+/* unlink(2) that survives a crash (the directory is synced); FALSE with
+ * errno set when unlink fails */
+gboolean virFileRemove(const char *path);
+
 gboolean virFileMakeDirs(const char *path, GError **errp);
 
 /* The contents of @path with surrounding whitespace removed, NULL when it

@@ -49,17 +49,16 @@ virProcessWaitExit(pid_t pid, guint64 startTime, gint64 deadline)
         /* the pid may have been reused since the caller looked */
         gboolean exited = !virProcessIsAlive(pid, startTime);
 
+        /* at least one look, also with a deadline already past: a
+         * zombie has exited, though /proc still lists it */
         while (!exited) {
             struct pollfd pfd = { .fd = fd, .events = POLLIN };
-            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-            int rc;
+            gint64 left = MAX((deadline - g_get_monotonic_time()) / 1000, 0);
+            int rc = poll(&pfd, 1, MIN(left, G_MAXINT));
 
-            if (left <= 0)
-                break;
-            rc = poll(&pfd, 1, MIN(left, G_MAXINT));
             if (rc > 0)
                 exited = TRUE;
-            else if (rc < 0 && errno != EINTR)
+            else if ((rc < 0 && errno != EINTR) || (rc == 0 && left == 0))
                 break;
         }
         close(fd);
@@ -72,6 +71,14 @@ virProcessWaitExit(pid_t pid, guint64 startTime, gint64 deadline)
         g_usleep(10 * 1000);
     }
     return TRUE;
+}
+
+gboolean
+virProcessTestFault(const char *point)
+{
+    const char *at = g_getenv("TCEVIRT_TEST_FAULT_AT");
+
+    return at && g_str_equal(at, point);
 }
 
 void

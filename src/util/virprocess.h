@@ -22,4 +22,7 @@ gboolean virProcessWaitExit(pid_t pid, guint64 startTime, gint64 deadline);
 /* Test hook: SIGKILLs the calling process when $TCEVIRT_TEST_CRASH_AT
  * names @point, so tests can kill the supervisor at each step of start
  * and teardown and check that the next command restores the host */
+/* TRUE when TCEVIRT_TEST_FAULT_AT names @point: the tests' way to make one
+ * step fail as if the system had failed it */
+gboolean virProcessTestFault(const char *point);
 void virProcessCrashPoint(const char *point);

@@ -75,7 +75,15 @@ virSeccompNotifyInstall(int sock)
         (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 1,
                                 SCMP_A2(SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR))) < 0 ||
         /* its flags are behind a pointer: always */
-        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2), 0)) < 0)
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2), 0)) < 0 ||
+        /* no reaching into another process: its memory, its fds */
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ptrace), 0)) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+                                SCMP_SYS(process_vm_readv), 0)) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+                                SCMP_SYS(process_vm_writev), 0)) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(pidfd_getfd), 0)) < 0 ||
+        (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kcmp), 0)) < 0)
         goto cleanup;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
         ret = -errno;
@@ -182,7 +190,8 @@ virSeccompNormalise(const char *path)
  * decides, e.g. EFAULT).
  */
 static char *
-virSeccompReadPath(const struct seccomp_notif *req, unsigned long long *flags)
+virSeccompReadPath(const struct seccomp_notif *req, unsigned long long *flags,
+                   unsigned long long *resolve, gboolean *dirOnly)
 {
     g_autofree char *memPath = g_strdup_printf("/proc/%u/mem", req->pid);
     g_autofree char *path = g_malloc0(PATH_MAX + 1);
@@ -214,10 +223,13 @@ virSeccompReadPath(const struct seccomp_notif *req, unsigned long long *flags)
             pread(memfd, &how, sizeof(how), req->data.args[2]) != sizeof(how))
             n = -1;
         *flags = how.flags;
+        *resolve = how.resolve;
     }
     close(memfd);
     if (n <= 0 || strnlen(path, n) == (size_t) n || !*path)
         return NULL;
+    /* "NAME/" names a directory: the kernel's ENOTDIR for a node */
+    *dirOnly = path[strlen(path) - 1] == '/';
 
     if (*path == '/')
         return virSeccompNormalise(path);
@@ -246,8 +258,12 @@ virSeccompBrokerClassify(virSeccompBroker *b, const char *path,
     if (strncmp(path, b->devDir, len) != 0 || rest[0] != '/' || !rest[1])
         return VIR_SECCOMP_CONTINUE;
     rest++;
-    if (g_str_equal(rest, "vfio"))
-        return VIR_SECCOMP_INJECT;
+    if (g_str_equal(rest, "vfio")) {
+        if (b->ngroups)
+            return VIR_SECCOMP_INJECT;
+        *reason = g_strdup("this domain has no VFIO group");
+        return VIR_SECCOMP_DENY;
+    }
     if (g_ascii_isdigit(*rest) && !(rest[0] == '0' && rest[1]) &&
         strspn(rest, "0123456789") == strlen(rest) &&
         g_ascii_string_to_unsigned(rest, 10, 0, UINT_MAX, &group, NULL)) {
@@ -290,11 +306,16 @@ virSeccompBrokerInject(virSeccompBroker *b, const char *path,
                        unsigned long long flags)
 {
     struct seccomp_notif_addfd addfd = { 0 };
+    /* the access mode and the flags that change what is opened, as the
+     * caller asked (O_CREAT, O_TRUNC and the like mean nothing for a
+     * device node; O_CLOEXEC is the injected fd's own) */
+    int oflags = (flags & (O_ACCMODE | O_PATH | O_NOFOLLOW | O_DIRECTORY |
+                           O_NONBLOCK | O_NOCTTY)) | O_CLOEXEC;
     int fd;
     int rfd;
     int err;
 
-    if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+    if ((fd = open(path, oflags)) < 0) {
         err = errno;
         b->counters.failed++;
         virSeccompBrokerLog(b, "failed open of %s for pid %u: %s",
@@ -331,6 +352,8 @@ virSeccompBrokerHandle(virSeccompBroker *b, GError **errp)
     g_autofree char *path = NULL;
     g_autofree char *reason = NULL;
     unsigned long long flags = 0;
+    unsigned long long resolve = 0;
+    gboolean dirOnly = FALSE;
     virSeccompVerdict verdict = VIR_SECCOMP_CONTINUE;
     int error = 0;
 
@@ -347,13 +370,26 @@ virSeccompBrokerHandle(virSeccompBroker *b, GError **errp)
     }
     b->counters.trapped++;
 
-    path = virSeccompReadPath(b->req, &flags);
+    path = virSeccompReadPath(b->req, &flags, &resolve, &dirOnly);
     /* the target may have died and its pid been reused while we read */
     if (ioctl(b->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &b->req->id) < 0)
         return TRUE;
 
     if (path)
         verdict = virSeccompBrokerClassify(b, path, &reason);
+    /* what the broker cannot honour is refused as the kernel would */
+    if (verdict == VIR_SECCOMP_INJECT && resolve) {
+        verdict = VIR_SECCOMP_DENY;
+        reason = g_strdup_printf("openat2 with RESOLVE_* flags 0x%llx (the "
+                                 "broker opens plain paths only)", resolve);
+    }
+    if (verdict == VIR_SECCOMP_INJECT && dirOnly) {
+        b->counters.failed++;
+        virSeccompBrokerLog(b, "failed open of %s/ for pid %u: %s", path,
+                            b->req->pid, g_strerror(ENOTDIR));
+        verdict = VIR_SECCOMP_CONTINUE;
+        error = -ENOTDIR;
+    }
     switch (verdict) {
     case VIR_SECCOMP_INJECT:
         if ((error = virSeccompBrokerInject(b, path, flags)) == 0)
@@ -365,7 +401,8 @@ virSeccompBrokerHandle(virSeccompBroker *b, GError **errp)
         virSeccompBrokerLog(b, "denied open of %s: %s", path, reason);
         break;
     case VIR_SECCOMP_CONTINUE:
-        b->counters.continued++;
+        if (!error)
+            b->counters.continued++;
         break;
     }
 

@@ -6,7 +6,9 @@
  * a filter that turns open and openat for writing (O_WRONLY or O_RDWR in
  * the flags) and every openat2 into SECCOMP_RET_USER_NOTIF; a read-only
  * open goes straight to the kernel, where DAC decides as it would for a
- * continued one.  The filter's listener fd goes to the supervisor over a
+ * continued one.  ptrace, process_vm_readv/writev, pidfd_getfd and kcmp
+ * fail with EPERM: one QEMU cannot read another's memory or take its fds,
+ * whatever their uids.  The filter's listener fd goes to the supervisor over a
  * unix socket.  For every trapped open the supervisor's broker reads the
  * path from
  * /proc/PID/mem, resolves it against the caller's cwd or dirfd, normalises

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 
@@ -60,6 +62,73 @@ char *
 virVFIOGroupPath(int group)
 {
     return g_strdup_printf(VIR_VFIO_DIR "/%d", group);
+}
+
+/* Whether uid @uid with groups @gids could open @sb by its mode bits */
+static gboolean
+virVFIONodeReachable(const struct stat *sb, uid_t uid, const gid_t *gids,
+                     int ngids)
+{
+    int i;
+
+    if (sb->st_mode & (S_IROTH | S_IWOTH))
+        return TRUE;
+    if (sb->st_uid == uid && (sb->st_mode & (S_IRUSR | S_IWUSR)))
+        return TRUE;
+    for (i = 0; i < ngids; i++) {
+        if (sb->st_gid == gids[i] && (sb->st_mode & (S_IRGRP | S_IWGRP)))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+virVFIONodesCheckDir(const char *dir, uid_t uid, const gid_t *gids, int ngids,
+                     GError **errp)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *ent;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+        struct stat sb;
+
+        /* the container gives nothing without a group (the kernel makes
+         * it 0666 everywhere) */
+        if (g_str_equal(ent, "vfio") || stat(path, &sb) < 0)
+            continue;
+        if (S_ISDIR(sb.st_mode)) {
+            if (!virVFIONodesCheckDir(path, uid, gids, ngids, errp))
+                return FALSE;
+            continue;
+        }
+        if (virVFIONodeReachable(&sb, uid, gids, ngids)) {
+            virReportError(errp, VIR_ERR_OPERATION_INVALID,
+                           "%s (owner %u:%u, mode %04o) can be opened by "
+                           "QEMU's uid %u or one of its groups; QEMU must "
+                           "reach VFIO only through tcevirt: make the node "
+                           "root:root 0600 (look for a udev rule that gives "
+                           "it away) or take QEMU's user out of group %u",
+                           path, (unsigned) sb.st_uid, (unsigned) sb.st_gid,
+                           (unsigned) (sb.st_mode & 07777), (unsigned) uid,
+                           (unsigned) sb.st_gid);
+            return FALSE;
+        }
+        if (getxattr(path, "system.posix_acl_access", NULL, 0) > 0) {
+            virReportError(errp, VIR_ERR_OPERATION_INVALID,
+                           "%s has a POSIX ACL (getfacl %s), which may let "
+                           "QEMU's uid %u open it; remove it with setfacl -b",
+                           path, path, (unsigned) uid);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean
+virVFIONodesCheckClosed(uid_t uid, const gid_t *gids, int ngids, GError **errp)
+{
+    return virVFIONodesCheckDir(VIR_VFIO_DIR, uid, gids, ngids, errp);
 }
 
 /* errno of opening /dev/vfio/@group; 0 and *@fd set when it opened */

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 #include "virpci.h"
 
@@ -22,6 +23,13 @@
 
 /* /dev/vfio/@group */
 char *virVFIOGroupPath(int group);
+/* Refuses (naming the node, its owner and mode) when uid @uid or one of
+ * @gids could open any node under /dev/vfio (groups, iommufd devices)
+ * by its mode bits, or a node carries a POSIX ACL; the container
+ * /dev/vfio/vfio is exempt (0666 on every kernel, useless without a
+ * group).  Security must not rest on the seccomp broker's path matching. */
+gboolean virVFIONodesCheckClosed(uid_t uid, const gid_t *gids, int ngids,
+                                 GError **errp);
 
 /*
  * Opens /dev/vfio/@group (O_RDWR | O_CLOEXEC).  Errors name the group and
