@@ -29,6 +29,9 @@ clean() {
     [ -z "$left" ] && ! qemu_alive "$1"
 }
 
+quid() { ps -o uid= -p "$(pgrep -f "guest=$1,")" | tr -d ' '; }
+suid() { sed -n 's/.*"qemu-uid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/$1.status"; }
+
 echo "TAP version 13"
 if ! command -v qemu-system-ppc64 >/dev/null; then
     echo "1..0 # SKIP qemu-system-ppc64 is not installed"; exit 0
@@ -47,11 +50,32 @@ for u in root ""; do
     ok "QEMU user '${u:-(empty)}' as root: refused, nothing started" $? "rc=$rc $(cat "$tmp/err")"
 done
 
+# the files QEMU opens itself are lent to the domain's uid and given back
+if [ "$(id -u)" = 0 ]; then
+    qemu-img create -q -f raw "$tmp/d.img" 1M && chmod 600 "$tmp/d.img"
+    sed -e 's|<name>.*</name>|<name>lc-d</name>|' -e '/<uuid>/d' \
+        -e "s|<memballoon|<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$tmp/d.img'/><target dev='vda' bus='virtio'/></disk><serial type='file'><source path='$tmp/d.console'/><target port='0'/></serial><memballoon|" \
+        "$data/pseries-basic.xml" > "$tmp/d.xml"
+    t define "$tmp/d.xml" && t start --paused lc-d
+    d=$(quid lc-d)
+    [ -n "$d" ] && [ "$(stat -c '%u:%g %a' "$tmp/d.img")" = "$d:$d 600" ] &&
+        [ "$(stat -c '%u:%g' "$tmp/d.console")" = "$d:$d" ]
+    ok "disk image and file console lent to the domain's uid while it runs" $? \
+       "uid=$d $(stat -c '%n %u:%g %a' "$tmp/d.img" "$tmp/d.console" 2>&1; cat "$tmp/err")"
+    sed -e 's|<name>lc-d</name>|<name>lc-e</name>|' "$tmp/d.xml" > "$tmp/e.xml"
+    t define "$tmp/e.xml"; t start --paused lc-e
+    [ $? = 1 ] && grep -q "$tmp/d.img belongs to domain 'lc-d' (its QEMU uid $d) while that runs" "$tmp/err" &&
+        qemu_gone lc-e && [ "$(stat -c '%u' "$tmp/d.img")" = "$d" ]
+    ok "a second domain on the same image: refused, the first keeps it" $? "$(cat "$tmp/err")"
+    t destroy lc-d && [ "$(stat -c '%u:%g %a' "$tmp/d.img")" = "0:0 600" ] &&
+        [ "$(stat -c '%u:%g %a' "$tmp/d.console")" = "0:0 600" ]
+    ok "destroy gives the image and the console file back" $? "$(stat -c '%n %u:%g %a' "$tmp/d.img" "$tmp/d.console" 2>&1)"
+    t undefine lc-d; t undefine lc-e
+fi
+
 t start --paused lc-a
 ok "start --paused" $? "$(cat "$tmp/err")"
 [ "$(state lc-a)" = "paused (user)" ]; ok "paused (user) after start --paused" $? "$(state lc-a)"
-quid() { ps -o uid= -p "$(pgrep -f "guest=$1,")" | tr -d ' '; }
-suid() { sed -n 's/.*"qemu-uid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/$1.status"; }
 if [ "$(id -u)" = 0 ]; then
     [ "$(quid lc-a)" = "$(suid lc-a)" ] && [ "$(quid lc-a)" -ge 1879048192 ] &&
         [ "$(quid lc-a)" -le 1879113727 ] && [ -f "$tmp/run/ids/$(quid lc-a)" ]

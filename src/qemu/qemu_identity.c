@@ -94,6 +94,23 @@ qemuIdentityAcquire(const qemuDriverConfig *cfg, const char *name, uid_t *id,
     return ok;
 }
 
+char *
+qemuIdentityHolder(const qemuDriverConfig *cfg, uid_t id)
+{
+    g_autofree char *file = g_strdup_printf("%u", (unsigned) id);
+    g_autofree char *path = qemuIdentityPath(cfg, file);
+    g_autofree char *owner = NULL;
+    g_autofree char *status = NULL;
+
+    if (id < cfg->idFirst || id > cfg->idLast || !cfg->idLast ||
+        !(owner = virFileReadValue(path)))
+        return NULL;
+    status = qemuDomainStatusPath(cfg, owner, "status");
+    if (!g_file_test(status, G_FILE_TEST_EXISTS))
+        return NULL;
+    return g_steal_pointer(&owner);
+}
+
 void
 qemuIdentityRelease(const qemuDriverConfig *cfg, const char *name, uid_t id)
 {

@@ -22,6 +22,8 @@
 /* The lowest free id of the range for domain @name */
 gboolean qemuIdentityAcquire(const qemuDriverConfig *cfg, const char *name,
                              uid_t *id, GError **errp);
+/* The domain that holds @id now, or NULL */
+char *qemuIdentityHolder(const qemuDriverConfig *cfg, uid_t id);
 /* Frees @id if it is still @name's (a second teardown after a crash may
  * find it taken by another domain since) */
 void qemuIdentityRelease(const qemuDriverConfig *cfg, const char *name,

@@ -183,6 +183,114 @@ qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
     return TRUE;
 }
 
+/* ---- the files QEMU opens itself: lent to its uid, given back ---- */
+
+/* Lends @path to QEMU's uid for @write (else reading) unless it can
+ * already do that as anyone; the owner and mode are recorded in the
+ * status before they change.  A file missing that QEMU writes (a file
+ * chardev) is created root-only first. */
+static gboolean
+qemuSupervisorLendFile(qemuSupervisor *sv, const char *path, gboolean write,
+                       GError **errp)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    g_autofree char *holder = NULL;
+    mode_t need = write ? 0600 : 0400;
+    qemuStatusOwner *own;
+    struct stat sb;
+    guint i;
+
+    for (i = 0; i < sv->st->owners->len; i++) {
+        if (g_str_equal(((qemuStatusOwner *) g_ptr_array_index(sv->st->owners, i))->path, path))
+            return TRUE;
+    }
+    if (stat(path, &sb) < 0 && write && errno == ENOENT) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+        if (fd >= 0)
+            close(fd);
+    }
+    if (stat(path, &sb) < 0) {
+        virReportSystemError(errp, errno, "cannot stat %s, which QEMU of "
+                             "domain '%s' must open", path, sv->st->name);
+        return FALSE;
+    }
+    if (!write && (sb.st_mode & S_IROTH))
+        return TRUE;
+    if ((holder = qemuIdentityHolder(cfg, sb.st_uid)) &&
+        !g_str_equal(holder, sv->st->name)) {
+        virReportError(errp, VIR_ERR_OPERATION_INVALID,
+                       "%s belongs to domain '%s' (its QEMU uid %u) while "
+                       "that runs; give domain '%s' its own copy%s",
+                       path, holder, (unsigned) sb.st_uid, sv->st->name,
+                       write ? "" : ", or make it readable by all");
+        return FALSE;
+    }
+    own = g_new0(qemuStatusOwner, 1);
+    own->path = g_strdup(path);
+    own->uid = sb.st_uid;
+    own->gid = sb.st_gid;
+    own->mode = sb.st_mode & 07777;
+    g_ptr_array_add(sv->st->owners, own);
+    /* recorded before it is changed */
+    if (!qemuDomainStatusSave(cfg, sv->st, errp))
+        return FALSE;
+    if (chown(path, sv->uid, sv->gid) < 0 ||
+        ((own->mode & need) != need && chmod(path, own->mode | need) < 0)) {
+        virReportSystemError(errp, errno, "cannot give %s to QEMU's uid %u "
+                             "of domain '%s'", path, (unsigned) sv->uid,
+                             sv->st->name);
+        return FALSE;
+    }
+    qemuSupervisorLog(sv, "lent %s to uid %u for %s (was %u:%u %04o)", path,
+                      (unsigned) sv->uid, write ? "writing" : "reading",
+                      (unsigned) own->uid, (unsigned) own->gid, own->mode);
+    return TRUE;
+}
+
+static gboolean
+qemuSupervisorLendChrs(qemuSupervisor *sv, GPtrArray *chrs, GError **errp)
+{
+    guint i;
+
+    for (i = 0; i < chrs->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(chrs, i);
+
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && chr->path &&
+            !qemuSupervisorLendFile(sv, chr->path, TRUE, errp))
+            return FALSE;
+        if (chr->logFile && !qemuSupervisorLendFile(sv, chr->logFile, TRUE, errp))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Disk images, file chardevs and their logs, kernel and initrd: what QEMU
+ * opens by path as its own uid (only with per-domain ids: a shared QEMU
+ * user owns its files as the administrator arranged) */
+static gboolean
+qemuSupervisorLendFiles(qemuSupervisor *sv, GError **errp)
+{
+    const virDomainDef *def = sv->p->def;
+    guint i;
+
+    if (!sv->st->qemuUid)
+        return TRUE;
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (disk->src && *disk->src &&
+            !qemuSupervisorLendFile(sv, disk->src, !disk->readonly, errp))
+            return FALSE;
+    }
+    if ((def->os.kernel && !qemuSupervisorLendFile(sv, def->os.kernel, FALSE, errp)) ||
+        (def->os.initrd && !qemuSupervisorLendFile(sv, def->os.initrd, FALSE, errp)))
+        return FALSE;
+    return qemuSupervisorLendChrs(sv, def->serials, errp) &&
+           qemuSupervisorLendChrs(sv, def->consoles, errp) &&
+           qemuSupervisorLendChrs(sv, def->channels, errp);
+}
+
 /* ---- starting QEMU ---- */
 
 typedef struct {
@@ -486,7 +594,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
             return FALSE;
     }
-    if (!virFileMakeDirs(domDir, errp))
+    if (!qemuSupervisorLendFiles(sv, errp) || !virFileMakeDirs(domDir, errp))
         return FALSE;
     if (chown(domDir, sv->uid, sv->gid) < 0) {
         virReportSystemError(errp, errno, "cannot give %s to the QEMU user",
