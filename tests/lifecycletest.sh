@@ -73,8 +73,15 @@ if [ "$(id -u)" = 0 ]; then
     t undefine lc-d; t undefine lc-e
 fi
 
+# a log past 8 MiB becomes lc-a.log.1 before the next start writes
+mkdir -p "$tmp/state/log"
+head -c 9000000 /dev/zero | tr '\0' 'x' > "$tmp/state/log/lc-a.log"
 t start --paused lc-a
 ok "start --paused" $? "$(cat "$tmp/err")"
+[ "$(stat -c %s "$tmp/state/log/lc-a.log.1")" = 9000000 ] &&
+    [ "$(stat -c %s "$tmp/state/log/lc-a.log")" -lt 1000000 ] &&
+    grep -q "starting QEMU" "$tmp/state/log/lc-a.log"
+ok "a log past 8 MiB is rotated to .1 at start" $? "$(ls -l "$tmp/state/log")"
 [ "$(state lc-a)" = "paused (user)" ]; ok "paused (user) after start --paused" $? "$(state lc-a)"
 if [ "$(id -u)" = 0 ]; then
     [ "$(quid lc-a)" = "$(suid lc-a)" ] && [ "$(quid lc-a)" -ge 1879048192 ] &&

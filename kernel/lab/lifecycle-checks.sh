@@ -143,7 +143,7 @@ other=0001:01:00.0
 run $t nodedev-detach pci_0001_01_00_0
 fgrp=$(group $other)
 cat > /tmp/hostile-qemu <<SH
-#!/bin/sh
+#!/bin/busybox sh
 export HOSTILE_NEXT=/usr/bin/qemu-system-ppc64 HOSTILE_STRICT=1 HOSTILE_LENT=$grp HOSTILE_FOREIGN=$fgrp
 exec /opt/tcevirt/hostileqemu "\$@"
 SH

@@ -37,6 +37,7 @@
 
 #define QEMU_QUIT_WAIT_MS 3000          /* quit, then SIGTERM */
 #define QEMU_TERM_WAIT_MS 5000          /* SIGTERM, then SIGKILL */
+#define QEMU_LOG_ROTATE_BYTES (8 << 20)  /* a domain log past it: NAME.log.1 */
 
 typedef struct {
     qemuSupervisorParams *p;
@@ -1116,6 +1117,21 @@ qemuSupervisorIdentity(qemuSupervisor *sv, GError **errp)
     return TRUE;
 }
 
+/* One log per domain, kept to about QEMU_LOG_ROTATE_BYTES: a log that has
+ * grown past it becomes NAME.log.1 (replacing the older one) before the
+ * next start writes */
+static void
+qemuSupervisorRotateLog(const char *path)
+{
+    g_autofree char *old = g_strdup_printf("%s.1", path);
+    g_autofree char *dir = g_path_get_dirname(path);
+    struct stat sb;
+
+    if (stat(path, &sb) == 0 && sb.st_size > QEMU_LOG_ROTATE_BYTES &&
+        rename(path, old) == 0)
+        virFileSyncDir(dir);
+}
+
 int
 qemuSupervisorRun(qemuSupervisorParams *p)
 {
@@ -1146,6 +1162,7 @@ qemuSupervisorRun(qemuSupervisorParams *p)
                        "domain '%s' is already running", p->def->name);
         goto fail_early;
     }
+    qemuSupervisorRotateLog(logPath);
     if ((sv.logFd = open(logPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
                          0600)) < 0) {
         virReportSystemError(&err, errno, "cannot open the domain log %s",
