@@ -51,6 +51,9 @@ elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = demo ]; the
     mkdir -p /mnt/root
     if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro lab /mnt/root; then
         for d in dev proc sys; do mount --bind /$d /mnt/root/$d; done
+        # tcevirt's kernel evidence for domtce: a kprobe in a tracefs instance
+        mount -t tracefs nodev /mnt/root/sys/kernel/tracing 2>/dev/null ||
+            info "no tracefs: domtce will say unverified"
         mount -t tmpfs tmpfs /mnt/root/tmp
         mount -t tmpfs tmpfs /mnt/root/run
         chroot /mnt/root /bin/busybox sh /opt/tcevirt/$script 2>&1 |

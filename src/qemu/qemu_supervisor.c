@@ -26,6 +26,7 @@
 #include "qemu_identity.h"
 #include "qemu_monitor.h"
 #include "qemu_status.h"
+#include "qemu_tce.h"
 #include "qemu_teardown.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -642,6 +643,19 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     errPipe[1] = -1;
     virProcessCrashPoint("qemu-forked");
     sv->pidfd = syscall(SYS_pidfd_open, sv->pid, 0);
+    /* the kernel's own word on the TCE attach, for domtce; QEMU is still
+     * loading its libraries, far from its VFIO setup */
+    if (def->hostdevs->len && def->virtType == VIR_DOMAIN_VIRT_KVM) {
+        g_autofree char *why = NULL;
+
+        if (qemuTCEArmEvidence(def->name, sv->pid, &why))
+            qemuSupervisorLog(sv, "kernel evidence: kprobe on "
+                              "kvm_spapr_tce_attach_iommu_group armed for "
+                              "QEMU pid %d", (int) sv->pid);
+        else
+            qemuSupervisorLog(sv, "kernel evidence unavailable: %s; domtce "
+                              "will say 'unverified'", why);
+    }
     if (seccomp) {
         int listener;
 

@@ -9,6 +9,7 @@
 
 #include "qemu_tce.h"
 #include "qemu_domain.h"
+#include "virkprobe.h"
 #include "virpci.h"
 #include "virvfio.h"
 
@@ -31,8 +32,34 @@ qemuTCEObservedString(int observed)
     case QEMU_TCE_NOT_YET: return "not yet";
     case QEMU_TCE_IN_KERNEL: return "in-kernel";
     case QEMU_TCE_USERSPACE: return "userspace";
+    case QEMU_TCE_UNVERIFIED: return "unverified";
     default: return "not running";
     }
+}
+
+#define QEMU_TCE_EVENT "tce_attach"
+#define QEMU_TCE_FUNC "kvm_spapr_tce_attach_iommu_group"
+
+static char *
+qemuTCEInstance(const char *name)
+{
+    return g_strdup_printf("tcevirt-%s", name);
+}
+
+gboolean
+qemuTCEArmEvidence(const char *name, pid_t pid, char **why)
+{
+    g_autofree char *instance = qemuTCEInstance(name);
+
+    return virKprobeArm(instance, QEMU_TCE_EVENT, QEMU_TCE_FUNC, pid, why);
+}
+
+void
+qemuTCEDisarmEvidence(const char *name)
+{
+    g_autofree char *instance = qemuTCEInstance(name);
+
+    virKprobeDisarm(instance, QEMU_TCE_EVENT);
 }
 
 /* What the current run's log says: group -> fd, fd -> TCE table fd */
@@ -132,14 +159,19 @@ qemuDomainTCEReport(const qemuDriverConfig *cfg, const virDomainDef *def,
     };
     gboolean predicted = FALSE;
     g_autofree char *predictedWhy = NULL;
+    int kernelHits = -1;
     size_t i;
     guint j;
 
     if (!def->hostdevs->len)
         goto out;
     qemuTCEPredict(def, &predicted, &predictedWhy);
-    if (st)
+    if (st) {
+        g_autofree char *instance = qemuTCEInstance(st->name);
+
         qemuTCELogParse(cfg, st, &log);
+        kernelHits = virKprobeCount(instance, QEMU_TCE_EVENT);
+    }
     for (i = 0; i < def->hostdevs->len; i++) {
         virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
         g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
@@ -176,11 +208,27 @@ qemuDomainTCEReport(const qemuDriverConfig *cfg, const virDomainDef *def,
         if (fd < 0 && st->qemuPid > 0)
             fd = qemuTCEFindGroupFd(st->qemuPid, group);
         table = fd >= 0 ? g_hash_table_lookup(log.attached, GINT_TO_POINTER(fd + 1)) : NULL;
-        if (table) {
+        if (table && kernelHits > 0) {
             g->observed = QEMU_TCE_IN_KERNEL;
             g->observedWhy = g_strdup_printf("QEMU attached the group (its fd %d) "
-                                             "to the KVM TCE table fd %d",
-                                             fd, GPOINTER_TO_INT(table) - 1);
+                                             "to the KVM TCE table fd %d; the "
+                                             "kernel saw %d attach%s by QEMU "
+                                             "pid %d (%s)", fd,
+                                             GPOINTER_TO_INT(table) - 1,
+                                             kernelHits, kernelHits > 1 ? "es" : "",
+                                             (int) st->qemuPid, QEMU_TCE_FUNC);
+        } else if (table) {
+            g->observed = QEMU_TCE_UNVERIFIED;
+            g->observedWhy = g_strdup_printf("QEMU's trace says it attached the "
+                                             "group (its fd %d) to the KVM TCE "
+                                             "table fd %d, but %s",
+                                             fd, GPOINTER_TO_INT(table) - 1,
+                                             kernelHits < 0 ?
+                                             "the kernel gave no evidence (no "
+                                             "kprobe on " QEMU_TCE_FUNC "; see "
+                                             "the domain log)" :
+                                             "the kernel recorded no attach "
+                                             "by QEMU");
         } else if (log.windowCreated || def->virtType != VIR_DOMAIN_VIRT_KVM) {
             g->observed = QEMU_TCE_USERSPACE;
             g->observedWhy = g_strdup(def->virtType != VIR_DOMAIN_VIRT_KVM ?

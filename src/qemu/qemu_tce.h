@@ -6,6 +6,10 @@
  * which fd number each /dev/vfio/N became in QEMU, and QEMU's trace events
  * vfio_spapr_create_window and vfio_spapr_group_attach ("Attached groupfd
  * G to liobn fd T") say whether that group was linked to a KVM TCE table.
+ * QEMU could forge those lines, so "in-kernel" needs the kernel's own
+ * word: a kprobe on kvm_spapr_tce_attach_iommu_group, armed by the
+ * supervisor for QEMU's pid in a tracefs instance of the domain
+ * (virkprobe.h).  Without it the verdict is "unverified".
  */
 #pragma once
 
@@ -18,6 +22,7 @@ typedef enum {
     QEMU_TCE_NOT_YET,               /* no DMA window created yet */
     QEMU_TCE_IN_KERNEL,
     QEMU_TCE_USERSPACE,
+    QEMU_TCE_UNVERIFIED,            /* QEMU says attached, the kernel did not */
 } qemuTCEObserved;
 
 typedef struct {
@@ -37,3 +42,9 @@ GPtrArray *qemuDomainTCEReport(const qemuDriverConfig *cfg,
                                const virDomainDef *def,
                                const qemuDomainStatus *st);
 const char *qemuTCEObservedString(int observed);
+
+/* The supervisor, right after QEMU's fork: the kernel's evidence of the
+ * attach, recorded for @pid; FALSE with *@why when there can be none */
+gboolean qemuTCEArmEvidence(const char *name, pid_t pid, char **why);
+/* The teardown */
+void qemuTCEDisarmEvidence(const char *name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "qemu_identity.h"
+#include "qemu_tce.h"
 #include "qemu_teardown.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -175,6 +176,7 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
     if (!ok)
         return FALSE;
     virProcessCrashPoint("owners-restored");
+    qemuTCEDisarmEvidence(st->name);
     /* nothing of this domain's uid is left: QEMU is gone, owners restored */
     if (st->qemuUid)
         qemuIdentityRelease(cfg, st->name, st->qemuUid);
