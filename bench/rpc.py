@@ -9,7 +9,8 @@ command).  Measured per daemon:
   start --paused, destroy       createWithFlags(START_PAUSED) and destroy
                                 through python (median of 20), and
                                 `virsh start --paused` as a process
-  QEMU by hand                  the same QEMU argv started directly, until
+  QEMU by hand                  the same QEMU argv started directly (one
+                                right before each start, for each daemon), until
                                 its QMP greeting and until it answers
                                 qmp_capabilities (what start costs at least:
                                 a started domain takes commands)
@@ -84,8 +85,8 @@ try:
                                                    line.rstrip(" \\"))]
     hsock = f"{tmp}/hand.sock"
     words = [re.sub(r"path=[^,]*monitor\.sock", f"path={hsock}", w) for w in words]
-    hand, ready = [], []
-    for i in range(20):
+    def by_hand():
+        """QEMU by hand: (to its greeting, until it answers), seconds"""
         if os.path.exists(hsock):
             os.unlink(hsock)
         t0 = time.monotonic()
@@ -99,19 +100,20 @@ try:
                     break
             except OSError:
                 time.sleep(0.001)
-        hand.append(time.monotonic() - t0)
+        greeting = time.monotonic() - t0
         # the greeting comes from the monitor thread while QEMU still
         # builds the machine: it answers a command only once that is done
         s.sendall(b'{"execute": "qmp_capabilities"}\n')
         answer = b""
         while b'"return"' not in answer and b'"error"' not in answer:
             answer += s.recv(4096)
-        ready.append(time.monotonic() - t0)
+        answered = time.monotonic() - t0
         s.close()
         p.kill()
         p.wait()
-    results = {"QEMU by hand to its QMP greeting (ms)": {"": median_ms(hand)},
-               "QEMU by hand until it answers QMP (ms)": {"": median_ms(ready)}}
+        return greeting, answered
+
+    results = {}
 
     def record(what, who, value):
         results.setdefault(what, {})[who] = value
@@ -128,8 +130,13 @@ try:
                 fn()
                 samples.append(time.perf_counter() - t0)
             record(what, who, median_ms(samples) * 1000)
-        starts, destroys, virsh_starts = [], [], []
+        # each start is paired with one by hand right before it, so that
+        # both see the same machine (this VM's speed wanders by minutes)
+        starts, destroys, virsh_starts, hand, ready = [], [], [], [], []
         for i in range(20):
+            g, a = by_hand()
+            hand.append(g)
+            ready.append(a)
             t0 = time.monotonic()
             dom.createWithFlags(libvirt.VIR_DOMAIN_START_PAUSED)
             t1 = time.monotonic()
@@ -143,6 +150,8 @@ try:
                            check=True, stdout=subprocess.DEVNULL)
             virsh_starts.append(time.monotonic() - t0)
             dom.destroy()
+        record("QEMU by hand to its QMP greeting (ms)", who, median_ms(hand))
+        record("QEMU by hand until it answers QMP (ms)", who, median_ms(ready))
         record("start --paused, python (ms)", who, median_ms(starts))
         record("destroy, python (ms)", who, median_ms(destroys))
         record("virsh start --paused (ms)", who, median_ms(virsh_starts))
@@ -191,8 +200,5 @@ names = [b[0] for b in backends]
 print(f"bench-rpc: {N} calls per latency figure, medians")
 print(f"{'':40s}" + "".join(f"{n:>16s}" for n in names))
 for what, row in results.items():
-    if "" in row:
-        print(f"{what:40s}{row['']:16.1f}")
-    else:
-        print(f"{what:40s}" + "".join(f"{row[n]:16.2f}" if 'by hand' in what
-                                      else f"{row[n]:16.1f}" for n in names))
+    print(f"{what:40s}" + "".join(f"{row[n]:16.2f}" if what.startswith("start / ")
+                                  else f"{row[n]:16.1f}" for n in names))
