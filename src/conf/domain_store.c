@@ -91,7 +91,7 @@ virDomainStoreLoadFile(const char *path, GError **errp)
     return virDomainDefParseString(xml, len, path, errp);
 }
 
-static gint
+gint
 virDomainStoreCompareName(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(const char * const *) a, *(const char * const *) b);

@@ -29,6 +29,8 @@ virDomainDef *virDomainStoreLoad(virDomainStore *store, const char *name,
 /* NAME or UUID (any case, with or without dashes as libvirt prints it) */
 virDomainDef *virDomainStoreLookup(virDomainStore *store, const char *nameOrUUID,
                                    GError **errp);
+/* For g_ptr_array_sort() of domain names (char *) */
+gint virDomainStoreCompareName(gconstpointer a, gconstpointer b);
 /* The names of the stored definitions, sorted */
 GPtrArray *virDomainStoreNames(virDomainStore *store, GError **errp);
 /* Every readable definition sorted by name; unreadable files become

@@ -276,14 +276,14 @@ qemuDriverGet(qemuDriver *drv, const char *name, gboolean inactive,
 {
     qemuDriverCache *c = drv->cache;
     g_autoptr(qemuDriverEntry) e = NULL;
+    const qemuDriverEntry *cached;
     qemuDriverDomain *dom;
     guint64 gen = 0;
 
     if (c) {
         qemuDriverCacheLock(c);
-        if ((e = g_hash_table_lookup(c->entries, name))) {
-            dom = qemuDriverDomainNew(e, inactive);
-            e = NULL;
+        if ((cached = g_hash_table_lookup(c->entries, name))) {
+            dom = qemuDriverDomainNew(cached, inactive);
             g_mutex_unlock(&c->lock);
             return dom;
         }
@@ -301,12 +301,6 @@ qemuDriverGet(qemuDriver *drv, const char *name, gboolean inactive,
         g_mutex_unlock(&c->lock);
     }
     return dom;
-}
-
-static gint
-qemuDriverCompareName(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char * const *) a, *(const char * const *) b);
 }
 
 /* The names of the defined domains and of those supervisors run */
@@ -342,7 +336,7 @@ qemuDriverNames(qemuDriver *drv, GError **errp)
         if (!g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL))
             g_ptr_array_add(names, g_steal_pointer(&name));
     }
-    g_ptr_array_sort(names, qemuDriverCompareName);
+    g_ptr_array_sort(names, virDomainStoreCompareName);
     if (c) {
         qemuDriverCacheLock(c);
         if (!c->broken && c->gen == gen && !c->names)

@@ -33,6 +33,16 @@ qemuIdentityKnown(uid_t id)
            (getgrgid_r(id, &grbuf, buf, sizeof(buf), &gr) == 0 && gr);
 }
 
+/* Whether domain @owner still has a status (it runs, or its teardown is
+ * not finished): then its id is not free */
+static gboolean
+qemuIdentityInUse(const qemuDriverConfig *cfg, const char *owner)
+{
+    g_autofree char *status = qemuDomainStatusPath(cfg, owner, "status");
+
+    return g_file_test(status, G_FILE_TEST_EXISTS);
+}
+
 /* Takes @path for @name; an existing file whose domain has no status is
  * a leftover and is taken back */
 static gboolean
@@ -40,14 +50,11 @@ qemuIdentityTake(const qemuDriverConfig *cfg, const char *path,
                  const char *name)
 {
     g_autofree char *owner = NULL;
-    g_autofree char *status = NULL;
     int fd;
 
     if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-        if (errno != EEXIST || !(owner = virFileReadValue(path)))
-            return FALSE;
-        status = qemuDomainStatusPath(cfg, owner, "status");
-        if (g_file_test(status, G_FILE_TEST_EXISTS))
+        if (errno != EEXIST || !(owner = virFileReadValue(path)) ||
+            qemuIdentityInUse(cfg, owner))
             return FALSE;
         return virFileWriteAtomic(path, name, NULL);
     }
@@ -100,13 +107,9 @@ qemuIdentityHolder(const qemuDriverConfig *cfg, uid_t id)
     g_autofree char *file = g_strdup_printf("%u", (unsigned) id);
     g_autofree char *path = qemuIdentityPath(cfg, file);
     g_autofree char *owner = NULL;
-    g_autofree char *status = NULL;
 
     if (id < cfg->idFirst || id > cfg->idLast || !cfg->idLast ||
-        !(owner = virFileReadValue(path)))
-        return NULL;
-    status = qemuDomainStatusPath(cfg, owner, "status");
-    if (!g_file_test(status, G_FILE_TEST_EXISTS))
+        !(owner = virFileReadValue(path)) || !qemuIdentityInUse(cfg, owner))
         return NULL;
     return g_steal_pointer(&owner);
 }

@@ -147,40 +147,55 @@ qemuSupervisorSaveStatus(qemuSupervisor *sv, int state, const char *reason)
     return TRUE;
 }
 
-/* ---- DAC fallback: lend the group nodes to the QEMU user ---- */
+/* ---- lending files to QEMU's uid, recorded to be given back ---- */
+
+/* Records owner and mode of @path (as @sb says) in the status, then gives
+ * it to QEMU's uid and gid with @mode; the teardown restores the record */
+static gboolean
+qemuSupervisorLend(qemuSupervisor *sv, const char *path,
+                   const struct stat *sb, mode_t mode, const char *what,
+                   GError **errp)
+{
+    qemuStatusOwner *own = g_new0(qemuStatusOwner, 1);
+
+    own->path = g_strdup(path);
+    own->uid = sb->st_uid;
+    own->gid = sb->st_gid;
+    own->mode = sb->st_mode & 07777;
+    g_ptr_array_add(sv->st->owners, own);
+    /* recorded before it is changed */
+    if (!qemuDomainStatusSave(sv->p->cfg, sv->st, errp))
+        return FALSE;
+    if (chown(path, sv->uid, sv->gid) < 0 ||
+        (own->mode != mode && chmod(path, mode) < 0)) {
+        virReportSystemError(errp, errno, "cannot give %s to QEMU's uid %u "
+                             "of domain '%s'", path, (unsigned) sv->uid,
+                             sv->st->name);
+        return FALSE;
+    }
+    qemuSupervisorLog(sv, "lent %s to uid %u%s (was %u:%u %04o)", path,
+                      (unsigned) sv->uid, what, (unsigned) own->uid,
+                      (unsigned) own->gid, own->mode);
+    return TRUE;
+}
+
+/* ---- DAC fallback: lend the group nodes to QEMU's uid ---- */
 
 static gboolean
 qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
 {
-    const qemuDriverConfig *cfg = sv->p->cfg;
     guint i;
 
     for (i = 0; i < groups->len; i++) {
         g_autofree char *path = virVFIOGroupPath(g_array_index(groups, int, i));
-        qemuStatusOwner *own;
         struct stat sb;
 
         if (stat(path, &sb) < 0) {
             virReportSystemError(errp, errno, "cannot stat %s", path);
             return FALSE;
         }
-        own = g_new0(qemuStatusOwner, 1);
-        own->path = g_strdup(path);
-        own->uid = sb.st_uid;
-        own->gid = sb.st_gid;
-        own->mode = sb.st_mode & 07777;
-        g_ptr_array_add(sv->st->owners, own);
-        /* recorded before it is changed */
-        if (!qemuDomainStatusSave(cfg, sv->st, errp))
+        if (!qemuSupervisorLend(sv, path, &sb, 0600, "", errp))
             return FALSE;
-        if (chown(path, sv->uid, sv->gid) < 0 || chmod(path, 0600) < 0) {
-            virReportSystemError(errp, errno, "cannot give %s to the QEMU "
-                                 "user %u", path, (unsigned) sv->uid);
-            return FALSE;
-        }
-        qemuSupervisorLog(sv, "lent %s to uid %u (was %u:%u %04o)", path,
-                          (unsigned) sv->uid, (unsigned) own->uid,
-                          (unsigned) own->gid, own->mode);
     }
     return TRUE;
 }
@@ -198,7 +213,6 @@ qemuSupervisorLendFile(qemuSupervisor *sv, const char *path, gboolean write,
     const qemuDriverConfig *cfg = sv->p->cfg;
     g_autofree char *holder = NULL;
     mode_t need = write ? 0600 : 0400;
-    qemuStatusOwner *own;
     struct stat sb;
     guint i;
 
@@ -228,26 +242,8 @@ qemuSupervisorLendFile(qemuSupervisor *sv, const char *path, gboolean write,
                        write ? "" : ", or make it readable by all");
         return FALSE;
     }
-    own = g_new0(qemuStatusOwner, 1);
-    own->path = g_strdup(path);
-    own->uid = sb.st_uid;
-    own->gid = sb.st_gid;
-    own->mode = sb.st_mode & 07777;
-    g_ptr_array_add(sv->st->owners, own);
-    /* recorded before it is changed */
-    if (!qemuDomainStatusSave(cfg, sv->st, errp))
-        return FALSE;
-    if (chown(path, sv->uid, sv->gid) < 0 ||
-        ((own->mode & need) != need && chmod(path, own->mode | need) < 0)) {
-        virReportSystemError(errp, errno, "cannot give %s to QEMU's uid %u "
-                             "of domain '%s'", path, (unsigned) sv->uid,
-                             sv->st->name);
-        return FALSE;
-    }
-    qemuSupervisorLog(sv, "lent %s to uid %u for %s (was %u:%u %04o)", path,
-                      (unsigned) sv->uid, write ? "writing" : "reading",
-                      (unsigned) own->uid, (unsigned) own->gid, own->mode);
-    return TRUE;
+    return qemuSupervisorLend(sv, path, &sb, (sb.st_mode & 07777) | need,
+                              write ? " for writing" : " for reading", errp);
 }
 
 static gboolean

@@ -80,7 +80,8 @@ remoteDomainArgs(remoteCall *call, qemuDriver **drv, guint32 *flags,
     remoteReadDomain(call->args, &ref);
     if (flags)
         virXDRReadU32(call->args, flags);
-    if (!remoteArgsEnd(call, errp) || !(*drv = remoteDriver(call)))
+    *drv = remoteDriver(call);
+    if (!remoteArgsEnd(call, errp))
         return NULL;
     return remoteLookup(*drv, &ref, inactive, errp);
 }
@@ -105,11 +106,11 @@ remoteReplyDomain(remoteCall *call, qemuDriver *drv, const char *nameOrUUID,
 gboolean
 remoteDomainLookupByName(remoteCall *call, GError **errp)
 {
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autofree char *name = NULL;
 
     virXDRReadString(call->args, VIR_NET_STRING_MAX, &name);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)))
+    if (!remoteArgsEnd(call, errp))
         return FALSE;
     return remoteReplyDomain(call, drv, name, errp);
 }
@@ -117,13 +118,13 @@ remoteDomainLookupByName(remoteCall *call, GError **errp)
 gboolean
 remoteDomainLookupByUUID(remoteCall *call, GError **errp)
 {
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     unsigned char uuid[VIR_UUID_BUFLEN] = { 0 };
     char str[VIR_UUID_STRING_BUFLEN];
     g_autoptr(GError) err = NULL;
 
     virXDRReadFixed(call->args, uuid, VIR_UUID_BUFLEN);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)))
+    if (!remoteArgsEnd(call, errp))
         return FALSE;
     virUUIDFormat(uuid, str);
     if (remoteReplyDomain(call, drv, str, &err))
@@ -140,13 +141,13 @@ gboolean
 remoteDomainLookupByID(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autoptr(GPtrArray) all = NULL;
     gint32 id = 0;
     guint i;
 
     virXDRReadI32(call->args, &id);
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)) ||
+    if (!remoteArgsEnd(call, errp) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     remoteLogWarnings(warnings);
@@ -169,7 +170,7 @@ static gboolean
 remoteDefine(remoteCall *call, gboolean withFlags, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *xml = NULL;
     guint32 flags = 0;
@@ -182,7 +183,6 @@ remoteDefine(remoteCall *call, gboolean withFlags, GError **errp)
     /* VIR_DOMAIN_DEFINE_VALIDATE: every definition is validated anyway */
     if (!remoteArgsEnd(call, errp) ||
         !remoteCheckFlags(call, flags, VIR_DOMAIN_DEFINE_VALIDATE, errp) ||
-        !(drv = remoteDriver(call)) ||
         !(def = qemuDriverDefineXML(drv, xml, strlen(xml), "(the XML of a "
                                     "remote client)", warnings, &replaced,
                                     errp)))
@@ -503,7 +503,7 @@ gboolean
 remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
 {
     g_auto(remoteDomainRef) ref = { 0 };
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autoptr(qemuDriverDomain) dom = NULL;
     g_autofree char *xml = NULL;
     guint32 flags = 0;
@@ -513,7 +513,6 @@ remoteDomainGetXMLDesc(remoteCall *call, GError **errp)
     /* SECURE (1), INACTIVE (2), UPDATE_CPU (4), MIGRATABLE (8): tcevirt's
      * definitions hold no secrets and no CPU expansion */
     if (!remoteArgsEnd(call, errp) || !remoteCheckFlags(call, flags, 0xf, errp) ||
-        !(drv = remoteDriver(call)) ||
         !(dom = remoteLookup(drv, &ref, flags & VIR_DOMAIN_XML_INACTIVE, errp)))
         return FALSE;
     xml = virDomainDefFormat(dom->def);
@@ -659,7 +658,7 @@ gboolean
 remoteConnectListAllDomains(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autoptr(GPtrArray) all = NULL;
     g_autoptr(GPtrArray) match = g_ptr_array_new();
     gint32 need = 0;
@@ -671,7 +670,6 @@ remoteConnectListAllDomains(remoteCall *call, GError **errp)
     if (!remoteArgsEnd(call, errp) ||
         !remoteCheckFlags(call, flags, 0xff | REMOTE_LIST_HAS_NONE |
                           REMOTE_LIST_NO_ALL, errp) ||
-        !(drv = remoteDriver(call)) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     remoteLogWarnings(warnings);
@@ -703,12 +701,12 @@ gboolean
 remoteConnectNumOfDomains(remoteCall *call, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    qemuDriver *drv = NULL;
+    qemuDriver *drv = remoteDriver(call);
     g_autoptr(GPtrArray) all = NULL;
     int n = 0;
     guint i;
 
-    if (!remoteArgsEnd(call, errp) || !(drv = remoteDriver(call)) ||
+    if (!remoteArgsEnd(call, errp) ||
         !(all = qemuDriverListAll(drv, warnings, errp)))
         return FALSE;
     for (i = 0; i < all->len; i++)
