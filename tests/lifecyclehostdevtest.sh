@@ -203,6 +203,34 @@ t start hd-m; [ $? = 1 ] && grep -q "host device 0009:01:00.0 of domain 'hd-m' i
     [ ! -e "$tmp/run/qemu/hd-m.status" ]
 ok "a host device missing at start: clear error, nothing started" $? "$(cat "$tmp/err")"
 
+# the IOMMU facts come from the kernel at start, once the managed group
+# is on vfio-pci: an IOMMU of 4 KiB TCEs only and one level cannot hold
+# the 32-bit window (2 MiB of TCEs); with two levels it can
+iommu=$TCEMODEL_ROOT/model/iommu
+cp "$iommu" "$tmp/iommu.orig"
+printf 'pgsizes=0x1000\nlevels=1\n' >> "$iommu"
+t start hd-a; rc=$?
+[ $rc = 1 ] && grep -q "the 32-bit DMA window (1 GiB of 4096-byte TCEs) needs a 2-level TCE table, the host IOMMU builds at most 1 levels" "$tmp/err" &&
+    restored hd-a
+ok "an IOMMU that cannot hold the DMA windows: start refused naming the window, host restored" $? "rc=$rc $(why hd-a)"
+printf 'levels=2\n' >> "$iommu"
+t start hd-a; rc=$?
+[ $rc = 0 ] && grep -q "IOMMU of the host devices' groups (VFIO_IOMMU_SPAPR_TCE_GET_INFO): sPAPR TCE v2, TCE page sizes 4K, at most 2 levels" "$tmp/state/log/hd-a.log"
+ok "start reads the IOMMU of the group from the kernel after binding it" $? "rc=$rc $(why hd-a)"
+grep -q "^warning: domain 'hd-a': <memtune><hard_limit> of 8192 KiB is below the [0-9]* KiB" "$tmp/err"
+ok "... and the supervisor's hard_limit warning reaches the CLI" $? "$(cat "$tmp/err")"
+t destroy hd-a && restored hd-a
+ok "... destroy: host restored" $? "$(why hd-a)"
+# tcevirt memlock reads a group that is on vfio-pci and free; otherwise it
+# says POWER9's facts are assumed, and why
+t memlock "$tmp/hd-u.xml" && grep -q "IOMMU sPAPR TCE v2: TCE pages 4K, 2 levels (from the kernel)" "$tmp/out" &&
+    grep -q "host TCE tables, 64-bit DDW" "$tmp/out"
+ok "memlock: the IOMMU of group 0 from the kernel" $? "$(cat "$tmp/out" "$tmp/err")"
+t memlock "$tmp/hd-a.xml" && grep -q "TCE pages 4K 64K 2M 1G, 5 levels (POWER9's, assumed)" "$tmp/out" &&
+    grep -q "the kernel's could not be read now: .*group 2" "$tmp/out"
+ok "memlock: group 2 on e1000e: POWER9 assumed, and why" $? "$(cat "$tmp/out" "$tmp/err")"
+cp "$tmp/iommu.orig" "$iommu"
+
 # without CAP_SYS_RESOURCE the computed limit cannot be set: say so
 capeff=$((16#$(awk '/^CapEff/ {print $2}' /proc/self/status)))
 if [ $(( (capeff >> 24) & 1 )) = 0 ] && [ "$(ulimit -Hl)" != unlimited ]; then

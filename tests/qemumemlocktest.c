@@ -40,6 +40,9 @@ typedef struct {
     guint nHostdevs;
 } testDomain;
 
+/* a source for the first host device instead of hostdevSources[0] */
+static const char *hostdevSourcesOverride;
+
 static char *
 testDomainXML(const testDomain *d)
 {
@@ -71,7 +74,9 @@ testDomainXML(const testDomain *d)
         g_string_append_printf(x, "    <hostdev mode='subsystem' type='pci' "
                                "managed='yes'><source><address domain='%s' "
                                "bus='0x01' slot='0x00' function='0x0'/>"
-                               "</source></hostdev>\n", hostdevSources[i]);
+                               "</source></hostdev>\n",
+                               i == 0 && hostdevSourcesOverride ?
+                               hostdevSourcesOverride : hostdevSources[i]);
     if (d->devices)
         g_string_append_printf(x, "    %s\n", d->devices);
     g_string_append(x, "  </devices>\n</domain>\n");
@@ -137,7 +142,8 @@ testItem(const qemuMemLock *ml, const char *what)
 #define ITEM_K64 "KVM TCE tables, 64-bit DDW"
 #define ITEM_VIO "KVM TCE tables, spapr-vio"
 #define ITEM_HPT "hash page table"
-#define ITEM_SLACK "per-process slack"
+#define ITEM_ROM "option ROM BARs, preregistered"
+#define ITEM_V1 "32-bit windows, sPAPR TCE v1"
 
 /* ---- the hand-derived table sizes ----
  *
@@ -238,7 +244,7 @@ testMatrix(gconstpointer data)
     g_auto(qemuMemLock) ml = { 0 };
     /* one container per host device PHB, KVM tables on those and PHB 0 */
     guint64 expect = (n ? ram : 0) + n * (t->h32 + t->h64) +
-                     (n + 1) * (t->k32 + t->k64) + 8 * MiB;
+                     (n + 1) * (t->k32 + t->k64);
 
     testHostFor(c->host, &host);
     testEval(&d, &host, &ml);
@@ -249,7 +255,6 @@ testMatrix(gconstpointer data)
     g_assert_cmpuint(testItem(&ml, ITEM_K32), ==, (n + 1) * t->k32);
     g_assert_cmpuint(testItem(&ml, ITEM_K64), ==, (n + 1) * t->k64);
     g_assert_cmpuint(testItem(&ml, ITEM_HPT), ==, 0);
-    g_assert_cmpuint(testItem(&ml, ITEM_SLACK), ==, 8 * MiB);
     g_assert_cmpuint(ml.limit, ==, expect);
     g_assert_cmpuint(ml.need, ==, expect);
 }
@@ -264,18 +269,16 @@ testHeadlines(void)
         guint n;
         guint64 total;
     } cases[] = {
-        /* 1 GiB + 4 MiB + 256 KiB + 2 * (2162688 + 131072) + 8 MiB */
-        { 0, TEST_HOST_64K, 1, 1091174400ULL },
-        /* 64 GiB + 8 * (4202496 + 268500992) + 9 * (2105344 + 36864)
-         * + 8 MiB */
-        { 1, TEST_HOST_4K, 8, 70928773120ULL },
-        /* 1 TiB + 8 * (4 MiB + 268566528) + 9 * (2162688 + 589824)
-         * + 8 MiB */
-        { 2, TEST_HOST_64K, 8, 1101726875648ULL },
-        /* 1 TiB + 8 * (4 MiB + 8 MiB) + 9 * (2162688 + 589824) + 8 MiB */
-        { 2, TEST_HOST_64K_2M_HUGEPAGES, 8, 1099645452288ULL },
-        /* no host device: 2162688 + 131072 + 8 MiB */
-        { 0, TEST_HOST_64K, 0, 10682368ULL },
+        /* 1 GiB + 4 MiB + 256 KiB + 2 * (2162688 + 131072) */
+        { 0, TEST_HOST_64K, 1, 1082785792ULL },
+        /* 64 GiB + 8 * (4202496 + 268500992) + 9 * (2105344 + 36864) */
+        { 1, TEST_HOST_4K, 8, 70920384512ULL },
+        /* 1 TiB + 8 * (4 MiB + 268566528) + 9 * (2162688 + 589824) */
+        { 2, TEST_HOST_64K, 8, 1101718487040ULL },
+        /* 1 TiB + 8 * (4 MiB + 8 MiB) + 9 * (2162688 + 589824) */
+        { 2, TEST_HOST_64K_2M_HUGEPAGES, 8, 1099637063680ULL },
+        /* no host device: 2162688 + 131072 */
+        { 0, TEST_HOST_64K, 0, 2293760ULL },
     };
     size_t i;
 
@@ -319,7 +322,7 @@ testTCG(void)
     testEval(&d, &host, &ml2);
     g_assert_cmpint(ml2.source, ==, QEMU_MEMLOCK_SOURCE_COMPUTED);
     g_assert_cmpuint(testItem(&ml2, ITEM_K32), ==, 0);
-    g_assert_cmpuint(ml2.limit, ==, GiB + 4194304 + 262144 + 8 * MiB);
+    g_assert_cmpuint(ml2.limit, ==, GiB + 4194304 + 262144);
 }
 
 static void
@@ -337,7 +340,7 @@ testHardLimit(void)
     testEval(&d, &host, &ml);
     g_assert_cmpint(ml.source, ==, QEMU_MEMLOCK_SOURCE_HARD_LIMIT);
     g_assert_cmpuint(ml.limit, ==, 2 * GiB);
-    g_assert_cmpuint(ml.need, ==, 1091174400ULL);
+    g_assert_cmpuint(ml.need, ==, 1082785792ULL);
     g_assert_null(ml.warning);
 
     /* below the need: the limit still wins, with a warning naming the
@@ -347,7 +350,7 @@ testHardLimit(void)
     g_assert_cmpuint(low.limit, ==, 512 * MiB);
     g_assert_nonnull(low.warning);
     g_assert_nonnull(strstr(low.warning, "domain 'memlock'"));
-    g_assert_nonnull(strstr(low.warning, "1065600 KiB"));
+    g_assert_nonnull(strstr(low.warning, "1057408 KiB"));
     g_assert_nonnull(strstr(low.warning, "raise <hard_limit>"));
 }
 
@@ -363,11 +366,12 @@ testLocked(void)
     testEval(&d, &host, &ml);
     g_assert_cmpint(ml.source, ==, QEMU_MEMLOCK_SOURCE_LOCKED);
     g_assert_cmpuint(ml.limit, ==, QEMU_MEMLOCK_UNLIMITED);
-    g_assert_cmpuint(ml.need, ==, 1091174400ULL);
+    g_assert_cmpuint(ml.need, ==, 1082785792ULL);
 }
 
-/* <maxMemory>: every hotplugged DIMM is registered too, and the DDW
- * covers the hotplug area, which starts at RAM rounded up to 1 GiB */
+/* <maxMemory>: the DDW covers the hotplug area, which starts at RAM
+ * rounded up to 1 GiB; only plugged RAM is registered (tcevirt plugs no
+ * DIMMs) */
 static void
 testMaxMemory(void)
 {
@@ -380,11 +384,11 @@ testMaxMemory(void)
     testEval(&d, &host, &ml);
     /* top of hotplug memory 2 GiB + 2.75 GiB -> an 8 GiB DDW: 2^17
      * 64 KiB TCEs = 1 MiB, x2; KVM: 512 16 MiB TCEs, 1 page + 1 */
-    g_assert_cmpuint(testItem(&ml, ITEM_RAM), ==, 4 * GiB);
+    g_assert_cmpuint(testItem(&ml, ITEM_RAM), ==, 1280 * MiB);
     g_assert_cmpuint(testItem(&ml, ITEM_H64), ==, 2 * MiB);
     g_assert_cmpuint(testItem(&ml, ITEM_K64), ==, 2 * 131072);
-    g_assert_cmpuint(ml.limit, ==, 4 * GiB + 4 * MiB + 2 * MiB +
-                     2 * (2162688 + 131072) + 8 * MiB);
+    g_assert_cmpuint(ml.limit, ==, 1280 * MiB + 4 * MiB + 2 * MiB +
+                     2 * (2162688 + 131072));
 }
 
 /* spapr-vlan and spapr-vscsi: a 256 MiB window of 4 KiB TCEs each,
@@ -406,7 +410,7 @@ testVIO(void)
     qemuMemLockHostInit(&host, 64 * KiB);
     testEval(&d, &host, &ml);
     g_assert_cmpuint(testItem(&ml, ITEM_VIO), ==, 2 * 589824);
-    g_assert_cmpuint(ml.limit, ==, 10682368ULL + 2 * 589824);
+    g_assert_cmpuint(ml.limit, ==, 2293760ULL + 2 * 589824);
 }
 
 /* the VGA framebuffer is RAM in the guest address space: preregistered */
@@ -421,7 +425,8 @@ testVGA(void)
     qemuMemLockHostInit(&host, 64 * KiB);
     testEval(&d, &host, &ml);
     g_assert_cmpuint(testItem(&ml, ITEM_VGA), ==, 16 * MiB);
-    g_assert_cmpuint(ml.limit, ==, 1091174400ULL + 16 * MiB);
+    g_assert_cmpuint(ml.limit, ==, 1082785792ULL + 16 * MiB + 256 * KiB);
+    g_assert_cmpuint(testItem(&ml, ITEM_ROM), ==, 256 * KiB);
 }
 
 /* hash-MMU guests: pow2ceil(max memory) / 128 */
@@ -438,7 +443,7 @@ testHPT(void)
     qemuMemLockHostInit(&host, 64 * KiB);
     testEval(&d, &host, &ml);
     g_assert_cmpuint(testItem(&ml, ITEM_HPT), ==, 512 * MiB);
-    g_assert_cmpuint(ml.limit, ==, 512 * MiB + 2162688 + 131072 + 8 * MiB);
+    g_assert_cmpuint(ml.limit, ==, 512 * MiB + 2162688 + 131072);
 
     /* a POWER9 guest on a hash host */
     d.cpu = "<cpu mode='custom'><model>POWER9</model></cpu>";
@@ -512,6 +517,123 @@ testHostFromSystem(void)
     g_assert_cmpuint(host.hugepageSize & (host.hugepageSize - 1), ==, 0);
     g_assert_cmpuint(host.iommuPageSizes, ==, 0x40211000);
     g_assert_cmpuint(host.tceLevels, ==, 5);
+    g_assert_cmpint(host.iommuGroup, ==, -1);
+    g_assert_false(host.iommuV1);
+}
+
+/* The IOMMU facts from the (fake) kernel: group 10 of xml2argv.host is on
+ * vfio-pci; ROOT/model/iommu changes what GET_INFO says */
+static void
+testHostReadGroups(void)
+{
+    const char *root = g_getenv("TCEMODEL_ROOT");
+    g_autofree char *iommu = g_build_filename(root, "model", "iommu", NULL);
+    g_autofree char *saved = NULL;
+    g_autofree char *changed = NULL;
+    gsize savedLen = 0;
+    const int g10[] = { 10 };
+    const int g4[] = { 4 };
+    qemuMemLockHost host;
+    testDomain d = { .memKiB = 512 * MiB / KiB, .nHostdevs = 1 };
+    g_autoptr(virDomainDef) def = NULL;
+    g_auto(qemuMemLock) ml = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GError) err2 = NULL;
+
+    g_assert_nonnull(root);
+    qemuMemLockHostInit(&host, 4 * KiB);
+    g_assert_true(qemuMemLockHostReadGroups(&host, g10, 1, &err));
+    g_assert_no_error(err);
+    g_assert_cmpuint(host.iommuPageSizes, ==, 0x40211000);
+    g_assert_cmpuint(host.tceLevels, ==, 5);
+    g_assert_cmpint(host.iommuGroup, ==, 10);
+
+    /* an IOMMU with 4 KiB TCEs only and one level: the 1 GiB window of
+     * 4 KiB TCEs (2 MiB of TCEs) needs 2 levels of 4 KiB host pages */
+    if (!g_file_get_contents(iommu, &saved, &savedLen, NULL))
+        saved = NULL;
+    changed = g_strdup_printf("%s\npgsizes=0x1000\nlevels=1\n",
+                              saved ? saved : "");
+    g_assert_true(g_file_set_contents(iommu, changed, -1, NULL));
+    qemuMemLockHostInit(&host, 4 * KiB);
+    g_assert_true(qemuMemLockHostReadGroups(&host, g10, 1, &err));
+    g_assert_cmpuint(host.iommuPageSizes, ==, 0x1000);
+    g_assert_cmpuint(host.tceLevels, ==, 1);
+    hostdevSourcesOverride = "0x0006";
+    def = testDomainDef(&d);
+    hostdevSourcesOverride = NULL;
+    g_assert_false(qemuDomainGetMemLockLimit(def, &host, &ml, &err2));
+    g_assert_nonnull(strstr(err2->message, "32-bit DMA window"));
+    g_assert_nonnull(strstr(err2->message, "2-level TCE table"));
+    g_assert_nonnull(strstr(err2->message, "at most 1 levels"));
+    if (saved)
+        g_assert_true(g_file_set_contents(iommu, saved, savedLen, NULL));
+    else
+        g_assert_cmpint(unlink(iommu), ==, 0);
+
+    /* a group on a host driver has no /dev/vfio node: the error names it */
+    qemuMemLockHostInit(&host, 4 * KiB);
+    g_clear_error(&err);
+    g_assert_false(qemuMemLockHostReadGroups(&host, g4, 1, &err));
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, "4"));
+    g_assert_cmpint(host.iommuGroup, ==, -1);
+}
+
+/* sPAPR TCE v1: no preregistration, no tables of QEMU's, the whole 32-bit
+ * window of each group charged at VFIO_IOMMU_ENABLE */
+static void
+testIOMMUv1(void)
+{
+    qemuMemLockHost host;
+    testDomain d = { .memKiB = GiB / KiB, .nHostdevs = 2 };
+    g_auto(qemuMemLock) ml = { 0 };
+
+    qemuMemLockHostInit(&host, 64 * KiB);
+    host.iommuV1 = TRUE;
+    host.dma32Size = 2 * GiB;
+    testEval(&d, &host, &ml);
+    g_assert_cmpuint(testItem(&ml, ITEM_RAM), ==, 0);
+    g_assert_cmpuint(testItem(&ml, ITEM_H32), ==, 0);
+    g_assert_cmpuint(testItem(&ml, ITEM_H64), ==, 0);
+    g_assert_cmpuint(testItem(&ml, ITEM_V1), ==, 4 * GiB);
+    /* KVM's tables stay: three PHBs */
+    g_assert_cmpuint(ml.limit, ==, 4 * GiB + 3 * (2162688 + 131072));
+}
+
+/* option ROM BARs of emulated PCI devices: 256 KiB each for QEMU's own,
+ * none with <rom bar='off'/> or file='', the size of a given file
+ * rounded up to a power of 2 */
+static void
+testOptionROM(void)
+{
+    g_autofree char *big = g_build_filename(g_get_tmp_dir(),
+                                            "qemumemlocktest-rom.bin", NULL);
+    g_autofree char *devices = NULL;
+    g_autofree char *data = g_malloc0(600 * 1024);
+    qemuMemLockHost host;
+    testDomain d = { .memKiB = GiB / KiB, .nHostdevs = 1 };
+    g_auto(qemuMemLock) ml = { 0 };
+    g_auto(qemuMemLock) tcg = { 0 };
+
+    g_assert_true(g_file_set_contents(big, data, 600 * 1024, NULL));
+    devices = g_strdup_printf(
+        "<interface type='user'><model type='virtio'/></interface>"
+        "<interface type='user'><model type='e1000'/><rom bar='off'/></interface>"
+        "<interface type='user'><model type='virtio'/><rom file=''/></interface>"
+        "<interface type='user'><model type='virtio'/><rom file='%s'/></interface>"
+        "<interface type='user'><model type='spapr-vlan'/></interface>", big);
+    d.devices = devices;
+    qemuMemLockHostInit(&host, 64 * KiB);
+    testEval(&d, &host, &ml);
+    g_assert_cmpuint(testItem(&ml, ITEM_ROM), ==, 256 * KiB + MiB);
+    g_assert_cmpuint(ml.limit, ==, 1082785792ULL + 256 * KiB + MiB + 589824);
+
+    /* nothing is preregistered without a host device */
+    d.nHostdevs = 0;
+    testEval(&d, &host, &tcg);
+    g_assert_cmpuint(testItem(&tcg, ITEM_ROM), ==, 0);
+    unlink(big);
 }
 
 static void
@@ -565,6 +687,9 @@ main(int argc, char **argv)
     g_test_add_func("/qemumemlock/gigantic-pages", testGigantic);
     g_test_add_func("/qemumemlock/host-errors", testHostErrors);
     g_test_add_func("/qemumemlock/host-from-system", testHostFromSystem);
+    g_test_add_func("/qemumemlock/host-read-groups", testHostReadGroups);
+    g_test_add_func("/qemumemlock/iommu-v1", testIOMMUv1);
+    g_test_add_func("/qemumemlock/option-rom", testOptionROM);
     g_test_add_func("/qemumemlock/format-size", testFormatSize);
     return g_test_run();
 }

@@ -9,6 +9,8 @@
 #include "tcevirt.h"
 #include "qemu_domain.h"
 #include "qemu_memlock.h"
+#include "virpci.h"
+#include "virvfio.h"
 #include "virerror.h"
 #include "virxml.h"
 
@@ -27,14 +29,16 @@ const char tcevirtMemlockHelp[] =
 "    item by item with the kernel path that charges it, then the total\n"
 "    and the limit tcevirt sets:\n"
 "\n"
-"      - guest RAM up to <maxMemory>, preregistered once with VFIO when\n"
-"        the domain has host devices;\n"
+"      - guest RAM (<memory>), preregistered once with VFIO when the\n"
+"        domain has host devices, with the VGA framebuffers and option\n"
+"        ROM BARs of emulated PCI devices;\n"
 "      - per PHB with host devices, the host TCE tables of its 32-bit DMA\n"
-"        window and of the 64-bit DDW covering guest RAM;\n"
+"        window and of the 64-bit DDW covering guest RAM up to\n"
+"        <maxMemory> (with the sPAPR TCE v1 IOMMU instead: the whole\n"
+"        32-bit window of every group);\n"
 "      - for KVM guests, the KVM TCE tables of both windows of every PHB\n"
 "        and of the spapr-vlan and spapr-vscsi devices;\n"
-"      - the hash page table of hash-MMU (POWER8 compatible) guests;\n"
-"      - a fixed 8 MiB slack.\n"
+"      - the hash page table of hash-MMU (POWER8 compatible) guests.\n"
 "\n"
 "    The TCE page sizes follow the host page size and the RAM backing\n"
 "    (hugepages give larger TCEs and smaller tables).  A\n"
@@ -44,8 +48,12 @@ const char tcevirtMemlockHelp[] =
 "    limit is left alone.  docs/memlock.rst explains every term.\n"
 "\n"
 "    The host facts are this host's: its page size, its default hugepage\n"
-"    size and whether it runs radix guests; the IOMMU is taken to be\n"
-"    POWER9's (TCE pages 4K, 64K, 2M, 1G; 5 levels).\n"
+"    size and whether it runs radix guests.  The IOMMU's TCE page sizes\n"
+"    and table levels come from the kernel (VFIO_IOMMU_SPAPR_TCE_GET_INFO\n"
+"    on a scratch container of each host device's group), as `tcevirt\n"
+"    start` reads them; when a group cannot be opened now (not bound to\n"
+"    vfio-pci, in use, or no such device here) POWER9's are assumed (TCE\n"
+"    pages 4K, 64K, 2M, 1G; 5 levels) and the output says why.\n"
 "\n"
 "OPTIONS\n"
 "    --bytes                only print the limit: a number of bytes,\n"
@@ -166,15 +174,22 @@ tcevirtPrintBytesLine(const char *label, guint64 count, guint64 bytes)
 
 static void
 tcevirtMemlockPrint(const virDomainDef *def, const qemuMemLockHost *host,
-                    const qemuMemLock *ml)
+                    const char *iommuWhy, const qemuMemLock *ml)
 {
     g_autofree char *page = qemuMemLockFormatSize(host->pageSize);
     size_t i;
 
+    g_autofree char *sizes = virVFIOPageSizesFormat(host->iommuPageSizes);
+
     printf("Locked memory of domain '%s' (%s guest), host pages %s, IOMMU "
-           "page sizes 0x%" G_GINT64_MODIFIER "x\n\n", def->name,
+           "%s: TCE pages %s, %u levels (%s)\n", def->name,
            def->virtType == VIR_DOMAIN_VIRT_KVM ? "KVM" : "TCG", page,
-           host->iommuPageSizes);
+           host->iommuV1 ? "sPAPR TCE v1" : "sPAPR TCE v2", sizes,
+           host->tceLevels, host->iommuGroup >= 0 ?
+           "from the kernel" : "POWER9's, assumed");
+    if (iommuWhy)
+        printf("  (%s)\n", iommuWhy);
+    putchar('\n');
     if (ml->items->len) {
         printf("%-34s %5s %16s %10s\n", "WHAT", "COUNT", "BYTES", "SIZE");
         for (i = 0; i < ml->items->len; i++) {
@@ -208,6 +223,35 @@ tcevirtMemlockPrint(const virDomainDef *def, const qemuMemLockHost *host,
 }
 
 
+/* The IOMMU facts of @def's groups from the kernel into @host; NULL, or
+ * why POWER9's stay assumed */
+static char *
+tcevirtMemlockReadIOMMU(const virDomainDef *def, qemuMemLockHost *host)
+{
+    g_autoptr(GArray) groups = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autoptr(GError) err = NULL;
+    qemuMemLockHost read = *host;
+    size_t i;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
+
+        if (h->iommuGroup < 0)
+            return g_strdup_printf("host device %s is not on this host", bdf);
+        g_array_append_val(groups, h->iommuGroup);
+    }
+    if (!groups->len)
+        return NULL;
+    if (!qemuMemLockHostReadGroups(&read, (const int *) groups->data,
+                                   groups->len, &err))
+        return g_strdup_printf("the kernel's could not be read now: %s",
+                               err->message);
+    *host = read;
+    return NULL;
+}
+
+
 int
 tcevirtCmdMemlock(int argc, char **argv)
 {
@@ -215,6 +259,7 @@ tcevirtCmdMemlock(int argc, char **argv)
     g_autoptr(GError) err = NULL;
     g_auto(qemuMemLock) ml = { 0 };
     qemuMemLockHost host;
+    g_autofree char *iommuWhy = NULL;
     const char *file = NULL;
     gboolean bytesOnly = FALSE;
     guint64 pageSize = 0;
@@ -244,8 +289,12 @@ tcevirtCmdMemlock(int argc, char **argv)
     if (pageSize)
         host.pageSize = pageSize;
 
-    if (!(def = tcevirtMemlockLoad(file, &err)) ||
-        !qemuDomainGetMemLockLimit(def, &host, &ml, &err)) {
+    if (!(def = tcevirtMemlockLoad(file, &err))) {
+        tcevirtPrintError(err);
+        return 1;
+    }
+    iommuWhy = tcevirtMemlockReadIOMMU(def, &host);
+    if (!qemuDomainGetMemLockLimit(def, &host, &ml, &err)) {
         tcevirtPrintError(err);
         return 1;
     }
@@ -259,6 +308,6 @@ tcevirtCmdMemlock(int argc, char **argv)
             printf("%" G_GUINT64_FORMAT "\n", ml.limit);
         return 0;
     }
-    tcevirtMemlockPrint(def, &host, &ml);
+    tcevirtMemlockPrint(def, &host, iommuWhy, &ml);
     return 0;
 }

@@ -41,11 +41,13 @@ if [ "$mode" = contract ]; then
     run vfio_spapr_test TCE_BDF=$lone
     run kvm_test TCE_BDF=$lone
     dmesg | grep -iE 'warn|bug|oops' | head -5 | sed 's/^/LABINFO: dmesg: /'
-elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = demo ]; then
+elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = memlock ] ||
+     [ "$mode" = demo ]; then
     # tcevirt runs from Debian's ppc64el tree, shared read-only over 9p
     case $mode in
         tcevirt) script=checks.sh tag=TAP:tcevirt_checks ;;
         lifecycle) script=lifecycle.sh tag=TAP:lifecycle_checks ;;
+        memlock) script=memlock.sh tag=TAP:memlock_checks ;;
         demo) script=demo.sh tag=DEMO ;;
     esac
     mkdir -p /mnt/root

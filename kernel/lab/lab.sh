@@ -13,6 +13,11 @@
 #                                        e1000e passed through:
 #                                        kernel/lab/lifecycle-checks.sh
 #                                        (LAB_L2_MIB: its RAM, default 512)
+#   kernel/lab/lab.sh memlock [BUILD]    VmLck of QEMU against tcevirt's
+#                                        limit for four such guests (no
+#                                        hostdev, 32-bit window, DDW, two
+#                                        PHBs with DDWs):
+#                                        kernel/lab/memlock-checks.sh
 #   kernel/lab/lab.sh demo [BUILD]       the same, narrated, streamed to the
 #                                        terminal (make demo):
 #                                        kernel/lab/demo-inside.sh
@@ -31,7 +36,7 @@ build=${2:-$top/build}
 if [ "$mode" = all ]; then
     # every suite, one boot each; the last line adds them up
     rc=0
-    for m in contract tcevirt lifecycle; do
+    for m in contract tcevirt lifecycle memlock; do
         "$0" "$m" "$build" || rc=1
     done
     # the harness itself: a POWER9 that never boots is one named failure
@@ -50,7 +55,7 @@ if [ "$mode" = all ]; then
         rc=1
     fi
     head -1 "$wd_out.result"
-    for m in contract tcevirt lifecycle watchdog; do
+    for m in contract tcevirt lifecycle memlock watchdog; do
         f=${LAB_OUT:-$build/lab}/summary-$m
         [ $m = watchdog ] && f=$wd_out.result
         [ -f "$f" ] && tail -1 "$f" || echo "0 passed, 1 failed, 0 skipped"
@@ -145,7 +150,7 @@ case $mode in
         ;;
     shell) append="$append labshell=1" ;;
     contract) ;;
-    tcevirt|lifecycle|demo)
+    tcevirt|lifecycle|memlock|demo)
         # Debian's ppc64el tree is the root tcevirt runs from (over 9p)
         root=$("$here/rootfs.sh" "$cache")
         bins=$("$here/cross.sh" "$root" "$out/build-ppc64le")
@@ -170,6 +175,7 @@ case $mode in
             sed "s|<memory unit='MiB'>[0-9]*</memory>|<memory unit='MiB'>${LAB_L2_MIB:-512}</memory>|" \
                 "$here/lab-l2.xml" > "$root/opt/tcevirt/lab-l2.xml"
             cp "$here/lifecycle-checks.sh" "$root/opt/tcevirt/lifecycle.sh"
+            cp "$here/memlock-checks.sh" "$root/opt/tcevirt/memlock.sh"
             cp "$here/demo-inside.sh" "$root/opt/tcevirt/demo.sh"
             mem=4G
         fi
@@ -242,7 +248,8 @@ if [ -s "$booterr" ]; then
     # one named failure, with what the console last said
     log "$mode: the emulated POWER9 did not boot: $(cat "$booterr"); last console lines:"
     grep -v '^\s*$' "$console.txt" | tail -15 | sed 's/^/  | /' >&2
-    if [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ]; then
+    if [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] ||
+       [ "$mode" = memlock ]; then
         echo "not ok boot-$mode - $(cat "$booterr")"
         echo "0 passed, 1 failed, 0 skipped" | tee "$out/summary-$mode"
     fi
@@ -255,11 +262,13 @@ if [ "$mode" = demo ]; then
         exit 1
     fi
     exit $rc
-elif [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ]; then
+elif [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] ||
+     [ "$mode" = memlock ]; then
     pass=0 fail=0 skip=0
     suites="pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test"
     [ "$mode" = tcevirt ] && suites=tcevirt_checks
     [ "$mode" = lifecycle ] && suites=lifecycle_checks
+    [ "$mode" = memlock ] && suites=memlock_checks
     for t in $suites; do
         sed -n "s/^TAP:$t: //p" "$console.txt" > "$out/$t.tap"
         if ! grep -q '^# Totals' "$out/$t.tap"; then

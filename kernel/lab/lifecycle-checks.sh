@@ -113,8 +113,8 @@ echo "# memlock: VmLck $vmlck kB = $((vmlck * 1024)) bytes; limit: memlock $limi
 echo "# memlock: limit - VmLck = $(( (limit - vmlck * 1024) / 1024 )) KiB, limit / VmLck = $(echo "$limit $vmlck" | awk '{printf "%.3f", $1 / ($2 * 1024)}')"
 [ -n "$vmlck" ] && [ "$vmlck" -gt 0 ] && [ $((vmlck * 1024)) -le "$limit" ]
 ok memlock/vmlck-within-the-limit $? "VmLck ${vmlck} kB, limit $limit"
-[ -n "$vmlck" ] && [ "$limit" -le $((vmlck * 1024 * 5 / 4 + 64 * 1048576)) ]
-ok memlock/limit-close-to-vmlck $? "limit $limit > 1.25 * VmLck + 64 MiB"
+[ -n "$vmlck" ] && [ "$limit" -le $((vmlck * 1024 + vmlck * 1024 / 20 + 16 * 1048576)) ]
+ok memlock/limit-close-to-vmlck $? "limit $limit > 1.05 * VmLck + 16 MiB"
 [ "$loglimit" = "$limit" ] && [ "$rlimit" = "$limit" ]
 ok memlock/qemu-got-the-computed-limit $? "log $loglimit, rlimit $rlimit, computed $limit"
 

@@ -13,7 +13,11 @@
  *  - with KVM, per PHB the KVM TCE tables of both windows, and one per
  *    spapr-vio device that does DMA (KVM_CREATE_SPAPR_TCE_64);
  *  - the hash page table of hash-MMU guests;
- *  - a fixed slack.
+ *  - the option ROM BARs and VGA framebuffers of emulated PCI devices,
+ *    guest RAM like any other once the guest maps them.
+ *
+ * The IOMMU's TCE page sizes and levels are the kernel's
+ * (VFIO_IOMMU_SPAPR_TCE_GET_INFO, qemuMemLockHostReadGroups()).
  *
  * Every size follows the code that allocates it: QEMU picks the window
  * sizes, TCE page sizes and table levels (hw/ppc/spapr_pci.c,
@@ -23,11 +27,15 @@
 #include <config.h>
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qemu_memlock.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "virvfio.h"
+
+#include <linux/vfio.h>
 
 VIR_ENUM_IMPL(qemuMemLockSource, QEMU_MEMLOCK_SOURCE_LAST,
               "none", "computed", "hard_limit", "locked");
@@ -97,6 +105,9 @@ qemuMemLockHostInit(qemuMemLockHost *host, guint64 pageSize)
     host->hugepageSize = 2 * MiB;
     host->iommuPageSizes = QEMU_MEMLOCK_POWER9_IOMMU_PAGE_SIZES;
     host->tceLevels = QEMU_MEMLOCK_POWER9_TCE_LEVELS;
+    host->iommuV1 = FALSE;
+    host->dma32Size = 0;
+    host->iommuGroup = -1;
     host->radix = TRUE;
 }
 
@@ -132,6 +143,47 @@ qemuMemLockHostFromSystem(qemuMemLockHost *host)
     if ((huge = qemuMemLockReadHugepageSize()))
         host->hugepageSize = huge;
     host->radix = qemuMemLockReadRadix();
+}
+
+
+gboolean
+qemuMemLockHostReadGroups(qemuMemLockHost *host, const int *groups,
+                          size_t n, GError **errp)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        virVFIOSpaprInfo info;
+        guint64 pgsizes;
+        guint32 levels;
+
+        if (!virVFIOGroupPreflight(groups[i], &info, errp))
+            return FALSE;
+        if (!info.released) {
+            virReportError(errp, VIR_ERR_RESOURCE_BUSY,
+                           "IOMMU group %d stayed busy after tcevirt closed "
+                           "its scratch container (VFIO_IOMMU_SPAPR_TCE_GET_INFO); "
+                           "find its holder with `tcevirt nodedev-preflight`",
+                           groups[i]);
+            return FALSE;
+        }
+        /* without DDW QEMU keeps the kernel's 4 KiB 32-bit window */
+        pgsizes = info.ddw ? info.pgsizes : QEMU_SPAPR_TCE_PAGE;
+        levels = info.ddw ? MAX(info.levels, 1) : 1;
+        if (host->iommuGroup < 0) {
+            host->iommuPageSizes = pgsizes;
+            host->tceLevels = levels;
+            host->iommuGroup = groups[i];
+        } else {
+            host->iommuPageSizes &= pgsizes;
+            host->tceLevels = MIN(host->tceLevels, levels);
+        }
+        if (info.iommuType == VFIO_SPAPR_TCE_IOMMU) {
+            host->iommuV1 = TRUE;
+            host->dma32Size = MAX(host->dma32Size, info.dma32Size);
+        }
+    }
+    return TRUE;
 }
 
 
@@ -362,6 +414,24 @@ qemuMemLockHostTable(const virDomainDef *def, const qemuMemLockHost *host,
 }
 
 
+/* The option ROM BAR of an emulated PCI device, 0 if it has none: QEMU
+ * maps the ROM file rounded up to a power of 2 (pci_add_option_rom());
+ * its own ROMs fit QEMU_MEMLOCK_OPTION_ROM_BAR, a <rom file> counts at
+ * its size */
+static guint64
+qemuMemLockOptionROM(const virDomainDeviceInfo *info)
+{
+    struct stat sb;
+
+    if (info->romBar == VIR_TRISTATE_SWITCH_OFF ||
+        (info->romFile && !*info->romFile))
+        return 0;
+    if (info->romFile && stat(info->romFile, &sb) == 0 && sb.st_size > 0)
+        return MAX(qemuMemLockPow2Ceil(sb.st_size), QEMU_MEMLOCK_OPTION_ROM_BAR);
+    return QEMU_MEMLOCK_OPTION_ROM_BAR;
+}
+
+
 static gboolean
 qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
                    qemuMemLock *ml, GError **errp)
@@ -369,7 +439,8 @@ qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
     gboolean kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
     gboolean phbs[VIR_DOMAIN_PHB_MAX_INDEX + 1] = { FALSE };
     gboolean containers[VIR_DOMAIN_PHB_MAX_INDEX + 1] = { FALSE };
-    guint64 nPHB = 0, nContainers = 0, nVIO = 0, vram = 0;
+    guint64 nPHB = 0, nContainers = 0, nVIO = 0, vram = 0, roms = 0, nROM = 0;
+    guint64 nGroups = 0;
     guint64 ram = def->mem.total * KiB;
     guint64 maxRAM = MAX(def->mem.maxMemory, def->mem.total) * KiB;
     guint64 ramPage, ddw;
@@ -412,10 +483,18 @@ qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
         virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
         unsigned int bus = 0;
 
+        size_t j;
+        gboolean seen = FALSE;
+
         if (h->info.addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
             h->info.addr.pci.bus <= VIR_DOMAIN_PHB_MAX_INDEX)
             bus = h->info.addr.pci.bus;
         phbs[bus] = containers[bus] = TRUE;
+        for (j = 0; j < i; j++) {
+            virDomainHostdevDef *o = g_ptr_array_index(def->hostdevs, j);
+            seen |= o->iommuGroup == h->iommuGroup;
+        }
+        nGroups += !seen;
     }
     for (i = 0; i <= VIR_DOMAIN_PHB_MAX_INDEX; i++) {
         nPHB += phbs[i];
@@ -423,13 +502,18 @@ qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
     }
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+        guint64 rom;
 
-        if (n->model == VIR_DOMAIN_NET_MODEL_SPAPR_VLAN)
+        if (n->model == VIR_DOMAIN_NET_MODEL_SPAPR_VLAN) {
             nVIO++;
+        } else if ((rom = qemuMemLockOptionROM(&n->info))) {
+            roms += rom;
+            nROM++;
+        }
     }
     for (i = 0; i < def->videos->len; i++) {
         virDomainVideoDef *v = g_ptr_array_index(def->videos, i);
-        guint64 mb;
+        guint64 mb, rom;
 
         /* qemu_command.c emits VGA for every type but none and virtio,
          * with vgamem_mb only for type='vga'; vga_common_init() clamps
@@ -441,26 +525,45 @@ qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
         if (v->type == VIR_DOMAIN_VIDEO_TYPE_VGA && v->vram)
             mb = CLAMP(v->vram / 1024, 1, 512);
         vram += qemuMemLockPow2Ceil(mb) * MiB;
+        if ((rom = qemuMemLockOptionROM(&v->info))) {
+            roms += rom;
+            nROM++;
+        }
     }
 
-    if (nContainers) {
+    if (nContainers && host->iommuV1) {
+        g_autofree char *winStr = qemuMemLockFormatSize(host->dma32Size);
+
+        /* no preregistration, no tables of our own: each group has a
+         * container whose VFIO_IOMMU_ENABLE charges the whole window */
+        qemuMemLockAddItem(ml, nGroups, nGroups * host->dma32Size,
+                           "32-bit windows, sPAPR TCE v1",
+                           "VFIO_IOMMU_ENABLE: tce_iommu_enable() charges "
+                           "the whole %s 32-bit window of the group's PHB "
+                           "(dma32_window_size); a v1 container takes one "
+                           "group, so one per group", winStr);
+    } else if (nContainers) {
         qemuMemLockTable t32, t64;
-        g_autofree char *maxStr = qemuMemLockFormatSize(maxRAM);
+        g_autofree char *ramStr = qemuMemLockFormatSize(ram);
         g_autofree char *t64PageStr = NULL;
         g_autofree char *ramPageStr = qemuMemLockFormatSize(ramPage);
 
-        qemuMemLockAddItem(ml, 1, maxRAM, "guest RAM, preregistered",
+        qemuMemLockAddItem(ml, 1, ram, "guest RAM, preregistered",
                            "VFIO_IOMMU_SPAPR_REGISTER_MEMORY: mm_iommu_new() "
-                           "charges every page of guest RAM (%s%s), once per "
+                           "charges every page of guest RAM (%s = <memory>; "
+                           "the hotplug area above it is empty), once per "
                            "process however many containers register it",
-                           maxStr, maxRAM > ram ?
-                           " = <maxMemory>: QEMU registers hotplugged DIMMs "
-                           "as they are plugged" : " = <memory>");
+                           ramStr);
         qemuMemLockAddItem(ml, vram ? 1 : 0, vram, "VGA framebuffer, "
                            "preregistered",
                            "the VGA BAR is RAM mapped into guest physical "
                            "address space, which QEMU's preregistration "
                            "listener registers like guest RAM");
+        qemuMemLockAddItem(ml, nROM, roms, "option ROM BARs, preregistered",
+                           "the ROM BAR of an emulated PCI device is RAM "
+                           "too once the guest or SLOF maps it: its ROM "
+                           "file rounded up to a power of 2, at most 256 "
+                           "KiB for QEMU's own (<rom bar='off'/> has none)");
 
         if (!qemuMemLockHostTable(def, host, "32-bit",
                                   QEMU_SPAPR_DMA32_WINDOW, QEMU_SPAPR_TCE_PAGE,
@@ -535,11 +638,6 @@ qemuMemLockCompute(const virDomainDef *def, const qemuMemLockHost *host,
                            "the host MMU runs hash");
     }
 
-    qemuMemLockAddItem(ml, 1, QEMU_MEMLOCK_SLACK, "per-process slack",
-                       "option ROM BARs of emulated PCI devices (RAM that "
-                       "QEMU preregisters when the guest maps them) and "
-                       "small charges not modelled per device (BPF maps "
-                       "before Linux 5.11, io_uring rings before 5.12)");
     return TRUE;
 }
 

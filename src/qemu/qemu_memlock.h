@@ -7,8 +7,9 @@
 #include "domain_conf.h"
 
 /* What the host contributes.  Filled in by qemuMemLockHostFromSystem()
- * (or qemuMemLockHostInit() for a given page size), so that the
- * computation itself reads nothing and can be tested anywhere. */
+ * and qemuMemLockHostReadGroups() (or qemuMemLockHostInit() for a given
+ * page size), so that the computation itself reads nothing and can be
+ * tested anywhere. */
 typedef struct {
     guint64 pageSize;               /* base page size of the host kernel */
     guint64 hugepageSize;           /* default hugepage size, for a
@@ -17,6 +18,13 @@ typedef struct {
                                      * (ddw.pgsizes of
                                      * VFIO_IOMMU_SPAPR_TCE_GET_INFO) */
     guint32 tceLevels;              /* deepest TCE table (ddw.levels) */
+    gboolean iommuV1;               /* the groups take only the sPAPR TCE
+                                     * v1 IOMMU: one container per group,
+                                     * VFIO_IOMMU_ENABLE charges the whole
+                                     * 32-bit window */
+    guint64 dma32Size;              /* v1: that window (dma32_window_size) */
+    int iommuGroup;                 /* the group the IOMMU facts were read
+                                     * from, -1: POWER9's assumed */
     gboolean radix;                 /* the host can run radix guests */
 } qemuMemLockHost;
 
@@ -28,10 +36,18 @@ typedef struct {
 void qemuMemLockHostInit(qemuMemLockHost *host, guint64 pageSize);
 
 /* This host: sysconf(_SC_PAGESIZE), Hugepagesize from /proc/meminfo, the
- * MMU line of /proc/cpuinfo; the IOMMU facts are POWER9's (preflight
- * knows the real ones from VFIO_IOMMU_SPAPR_TCE_GET_INFO and may
- * overwrite them). */
+ * MMU line of /proc/cpuinfo; the IOMMU facts are POWER9's until
+ * qemuMemLockHostReadGroups() reads the real ones. */
 void qemuMemLockHostFromSystem(qemuMemLockHost *host);
+
+/* The IOMMU facts from the kernel: each of the @n groups (bound to
+ * vfio-pci, not in use) is attached to a scratch container with the IOMMU
+ * QEMU will choose and asked VFIO_IOMMU_SPAPR_TCE_GET_INFO; @host keeps
+ * what every group can do (the TCE page sizes all of them have, the
+ * fewest levels, v1 if any group is v1).  Fails naming the group that
+ * cannot be read. */
+gboolean qemuMemLockHostReadGroups(qemuMemLockHost *host, const int *groups,
+                                   size_t n, GError **errp);
 
 typedef enum {
     QEMU_MEMLOCK_SOURCE_NONE = 0,   /* leave RLIMIT_MEMLOCK as it is */
@@ -44,8 +60,10 @@ VIR_ENUM_DECL(qemuMemLockSource);
 
 #define QEMU_MEMLOCK_UNLIMITED G_MAXUINT64
 
-/* Fixed per-process allowance, see docs/memlock.rst */
-#define QEMU_MEMLOCK_SLACK (8ULL << 20)
+/* The option ROM BAR of an emulated PCI device: QEMU sizes it to its ROM
+ * file rounded up to a power of 2; the iPXE ROMs of its NICs are below
+ * 256 KiB, the VGA BIOS 40 KiB (docs/memlock.rst) */
+#define QEMU_MEMLOCK_OPTION_ROM_BAR (256ULL << 10)
 
 typedef struct {
     char *what;                     /* "host TCE tables, 64-bit DDW" */

@@ -15,7 +15,6 @@
 
 #include "qemu_process.h"
 #include "qemu_domain.h"
-#include "qemu_memlock.h"
 #include "qemu_supervisor.h"
 #include "qemu_teardown.h"
 #include "virerror.h"
@@ -63,22 +62,6 @@ qemuProcessPrepareDef(qemuDriver *drv, const char *nameOrUUID,
     return g_steal_pointer(&def);
 }
 
-static gboolean
-qemuProcessMemlock(const virDomainDef *def, guint64 *limit,
-                   GPtrArray *warnings, GError **errp)
-{
-    g_auto(qemuMemLock) ml = { 0 };
-    qemuMemLockHost host;
-
-    qemuMemLockHostFromSystem(&host);
-    if (!qemuDomainGetMemLockLimit(def, &host, &ml, errp))
-        return FALSE;
-    if (ml.warning)
-        virWarningAdd(warnings, "%s", ml.warning);
-    *limit = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
-    return TRUE;
-}
-
 static void G_GNUC_NORETURN
 qemuProcessDaemonize(qemuSupervisorParams *params, int storeLock, int readEnd)
 {
@@ -117,12 +100,13 @@ qemuProcessStart(qemuDriver *drv, const char *nameOrUUID, gboolean paused,
     int lock;
     int code;
     char *msg = NULL;
+    char *line;
+    char *eol;
 
     if ((lock = virDomainStoreLock(drv->store, errp)) < 0)
         return -1;
     if (!(def = qemuProcessPrepareDef(drv, nameOrUUID, warnings, errp)) ||
-        !qemuDriverConfigResolveUser(drv->cfg, errp) ||
-        !qemuProcessMemlock(def, &params.memlockLimit, warnings, errp))
+        !qemuDriverConfigResolveUser(drv->cfg, errp))
         goto cleanup;
     params.def = def;
     params.handoff = drv->cfg->fdHandoff;
@@ -156,9 +140,16 @@ qemuProcessStart(qemuDriver *drv, const char *nameOrUUID, gboolean paused,
             break;
         g_string_append_len(answer, buf, n);
     }
-    g_strchomp(answer->str);
-    code = (int) g_ascii_strtoll(answer->str, &msg, 10);
-    if (!answer->len || msg == answer->str) {
+    /* "W warning" lines, then the result */
+    line = answer->str;
+    while (g_str_has_prefix(line, "W ") && (eol = strchr(line, '\n'))) {
+        *eol = '\0';
+        virWarningAdd(warnings, "%s", line + 2);
+        line = eol + 1;
+    }
+    g_strchomp(line);
+    code = (int) g_ascii_strtoll(line, &msg, 10);
+    if (!*line || msg == line) {
         virReportError(errp, VIR_ERR_INTERNAL_ERROR,
                        "the supervisor of domain '%s' ended without a word; "
                        "see %s/%s.log", def->name, drv->cfg->logDir, def->name);

@@ -34,6 +34,7 @@
 #include "virprocess.h"
 #include "virseccomp.h"
 #include "virvfio.h"
+#include "qemu_memlock.h"
 #include "viruuid.h"
 
 #define QEMU_QUIT_WAIT_MS 3000          /* quit, then SIGTERM */
@@ -62,6 +63,8 @@ typedef struct {
     gint64 killAt;                  /* monotonic µs of the next escalation */
     gint64 powerdownDeadline;       /* shutdown --timeout, 0 = none */
     gboolean restarted;             /* STOP/RESUME already queued are stale */
+    guint64 memlock;                /* RLIMIT_MEMLOCK of QEMU, 0 = as is */
+    GPtrArray *warnings;            /* for the CLI, with the result */
 } qemuSupervisor;
 
 char *
@@ -318,10 +321,10 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
     if (fcntl(monFd, F_SETFD, 0) < 0)
         _exit(126);
     setsid();
-    if (sv->p->memlockLimit) {
-        struct rlimit rl = { sv->p->memlockLimit, sv->p->memlockLimit };
+    if (sv->memlock) {
+        struct rlimit rl = { sv->memlock, sv->memlock };
 
-        if (sv->p->memlockLimit == G_MAXUINT64)
+        if (sv->memlock == G_MAXUINT64)
             rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
         if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
             e = (qemuSupervisorExecError) { QEMU_EXEC_STAGE_RLIMIT, errno };
@@ -548,6 +551,35 @@ qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
     return TRUE;
 }
 
+/* QEMU's locked-memory limit, from what this kernel says of the groups
+ * (bound to vfio-pci by now) */
+static gboolean
+qemuSupervisorMemlock(qemuSupervisor *sv, GArray *groups, GError **errp)
+{
+    g_auto(qemuMemLock) ml = { 0 };
+    qemuMemLockHost host;
+
+    qemuMemLockHostFromSystem(&host);
+    if (!qemuMemLockHostReadGroups(&host, (const int *) groups->data,
+                                   groups->len, errp) ||
+        !qemuDomainGetMemLockLimit(sv->p->def, &host, &ml, errp))
+        return FALSE;
+    if (host.iommuGroup >= 0) {
+        g_autofree char *sizes = virVFIOPageSizesFormat(host.iommuPageSizes);
+
+        qemuSupervisorLog(sv, "IOMMU of the host devices' groups "
+                          "(VFIO_IOMMU_SPAPR_TCE_GET_INFO): sPAPR TCE %s, "
+                          "TCE page sizes %s, at most %u levels",
+                          host.iommuV1 ? "v1" : "v2", sizes, host.tceLevels);
+    }
+    if (ml.warning) {
+        qemuSupervisorLog(sv, "warning: %s", ml.warning);
+        g_ptr_array_add(sv->warnings, g_strdup(ml.warning));
+    }
+    sv->memlock = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
+    return TRUE;
+}
+
 static gboolean
 qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
 {
@@ -592,6 +624,8 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
             return FALSE;
     }
+    if (!qemuSupervisorMemlock(sv, groups, errp))
+        return FALSE;
     if (!qemuSupervisorLendFiles(sv, errp) || !virFileMakeDirs(domDir, errp))
         return FALSE;
     if (chown(domDir, sv->uid, sv->gid) < 0) {
@@ -616,7 +650,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     cmd = qemuCommandLineFormat(argv);
     qemuSupervisorLog(sv, "starting QEMU (fd handoff: %s, memlock %"
                       G_GUINT64_FORMAT " bytes, user %u):\n%s",
-                      seccomp ? "seccomp" : "dac", sv->p->memlockLimit,
+                      seccomp ? "seccomp" : "dac", sv->memlock,
                       (unsigned) sv->uid, cmd);
     /* QEMU's own words start here */
     logStart = lseek(sv->logFd, 0, SEEK_END);
@@ -673,7 +707,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         ;
     if (n == sizeof(e)) {
         /* what the child says beats "it sent no listener" */
-        qemuSupervisorExecFailed(&e, argv[0], cfg, sv->uid, sv->p->memlockLimit,
+        qemuSupervisorExecFailed(&e, argv[0], cfg, sv->uid, sv->memlock,
                                  errp);
         goto cleanup;
     }
@@ -1046,8 +1080,18 @@ qemuSupervisorReport(qemuSupervisor *sv, const GError *err)
 {
     g_autofree char *line = NULL;
 
+    guint i;
+
     if (sv->p->resultFd < 0)
         return;
+    for (i = 0; i < sv->warnings->len; i++) {
+        g_autofree char *w = g_strdelimit(g_strdup(g_ptr_array_index(sv->warnings, i)),
+                                          "\n", ' ');
+        g_autofree char *wl = g_strdup_printf("W %s\n", w);
+
+        if (write(sv->p->resultFd, wl, strlen(wl)) < 0)
+            break;
+    }
     if (err)
         line = g_strdup_printf("%d %s\n", err->domain == VIR_ERROR ? err->code : 1,
                                err->message);
@@ -1151,8 +1195,9 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     g_autofree char *logPath = g_build_filename(cfg->logDir, logFile, NULL);
     g_autofree char *ctlPath = qemuSupervisorControlPath(cfg, p->def->name);
     g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     qemuSupervisor sv = { .p = p, .st = st, .lockFd = -1, .logFd = -1,
-                          .pidfd = -1, .ctlFd = -1 };
+                          .pidfd = -1, .ctlFd = -1, .warnings = warnings };
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *reason;
 

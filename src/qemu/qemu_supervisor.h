@@ -18,9 +18,9 @@ typedef struct {
     const qemuDriverConfig *cfg;
     virDomainDef *def;              /* normalized live definition */
     gboolean paused;                /* start --paused */
-    guint64 memlockLimit;           /* bytes, 0 = leave as is */
     int handoff;                    /* QEMU_FD_HANDOFF_SECCOMP or _DAC */
-    int resultFd;                   /* the CLI waits for one line here */
+    int resultFd;                   /* the CLI waits here for "W warning"
+                                     * lines, then "0 PID" or "CODE error" */
 } qemuSupervisorParams;
 
 /* Runs in the forked supervisor; returns the exit status */
