@@ -221,4 +221,32 @@ t dominfo lc-a; grep -q "Persistent: *no" "$tmp/out"; ok "it is transient" $? "$
 t destroy lc-a && t list --all; ! grep -q "lc-a" "$tmp/out" && clean lc-a
 ok "after destroy it is gone" $? "$(cat "$tmp/out" "$tmp/err")"
 
+# file-backed RAM: QEMU, as the domain's own uid, creates its backing file
+# in a directory the supervisor made for that uid alone, removed at the end
+# (hugepages: the same below hugetlbfs_mount/tcevirt, here a plain dir)
+mkdir -m 755 "$tmp/huge"
+printf '[qemu]\nstart_timeout = 30\nhugetlbfs_mount = %s\n' "$tmp/huge" > "$TCEVIRT_CONF"
+sed -e 's|<name>.*</name>|<name>lc-f</name>|' -e '/<uuid>/d' \
+    -e 's|<memory unit|<memoryBacking><source type="file"/></memoryBacking><memory unit|' \
+    "$data/pseries-basic.xml" > "$tmp/f.xml"
+sed -e 's|lc-f|lc-h|' -e 's|<source type="file"/>|<hugepages/>|' "$tmp/f.xml" > "$tmp/h.xml"
+for d in f h; do
+    dir=$tmp/state/ram/lc-$d
+    [ $d = h ] && dir=$tmp/huge/tcevirt/lc-$d
+    t define "$tmp/$d.xml" && t start lc-$d
+    rc=$?
+    want=$(suid lc-$d); [ -n "$want" ] && [ "$want" != 0 ] || want=$(id -u)
+    [ $rc = 0 ] && is_running lc-$d && [ "$(stat -c '%u %a' "$dir")" = "$want 700" ] &&
+        grep -q "mem-path.*$dir" "$tmp/state/log/lc-$d.log"
+    ok "RAM backed by a file ($d): QEMU runs, its directory belongs to its uid alone" $? \
+        "rc=$rc $(cat "$tmp/err"; stat -c '%u %a' "$dir"; tail -3 "$tmp/state/log/lc-$d.log")"
+    t destroy lc-$d && [ ! -e "$dir" ] && clean lc-$d
+    ok "... destroy removes the directory" $? "$(ls -la "$dir" 2>&1)"
+    t undefine lc-$d
+done
+printf '[qemu]\nstart_timeout = 30\nhugetlbfs_mount = huge\n' > "$TCEVIRT_CONF"
+t list; [ $? = 1 ] && grep -q "hugetlbfs_mount='huge' is not an absolute path" "$tmp/err"
+ok "qemu.conf: a relative hugetlbfs_mount is refused" $? "$(cat "$tmp/err")"
+printf '[qemu]\nstart_timeout = 30\n' > "$TCEVIRT_CONF"
+
 tap_done

@@ -239,16 +239,14 @@ qemuBuildMemoryBackend(GPtrArray *argv, const virDomainDef *def,
             qemuJSONInt(b, "hugetlbsize", (gint64) pagesize * 1024);
         qemuJSONBool(b, "prealloc", TRUE);
     } else if (def->mem.hasHugepages) {
-        g_autofree char *path = g_strdup_printf("%s/tcevirt/%s",
-                                                cfg->hugepagesDir, def->name);
+        g_autofree char *path = qemuDomainMemoryPath(def, cfg);
         b = qemuJSONNew("qom-type", "memory-backend-file");
         qemuJSONStr(b, "id", id);
         qemuJSONStr(b, "mem-path", path);
         qemuJSONBool(b, "prealloc", TRUE);
         file = TRUE;
     } else if (def->mem.source == 1) {
-        g_autofree char *path = g_strdup_printf("%s/%s", cfg->memoryDir,
-                                                def->name);
+        g_autofree char *path = qemuDomainMemoryPath(def, cfg);
         b = qemuJSONNew("qom-type", "memory-backend-file");
         qemuJSONStr(b, "id", id);
         qemuJSONStr(b, "mem-path", path);
@@ -378,6 +376,20 @@ qemuDomainMonitorPath(const virDomainDef *def, const qemuCommandConfig *cfg)
     return g_strdup_printf("%s/%s/monitor.sock",
                            cfg && cfg->runDir ? cfg->runDir :
                            QEMU_DEFAULT_RUN_DIR, def->name);
+}
+
+char *
+qemuDomainMemoryPath(const virDomainDef *def, const qemuCommandConfig *cfg)
+{
+    if (def->mem.hasHugepages && !def->mem.memfd)
+        return g_strdup_printf("%s/tcevirt/%s", cfg && cfg->hugepagesDir ?
+                               cfg->hugepagesDir : QEMU_DEFAULT_HUGEPAGES_DIR,
+                               def->name);
+    if (!def->mem.hasHugepages && def->mem.source == 1)
+        return g_strdup_printf("%s/%s", cfg && cfg->memoryDir ?
+                               cfg->memoryDir : QEMU_DEFAULT_MEMORY_DIR,
+                               def->name);
+    return NULL;
 }
 
 char **

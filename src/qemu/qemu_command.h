@@ -27,3 +27,9 @@ char *qemuCommandLineFormat(char *const *argv);
 
 char *qemuDomainMonitorPath(const virDomainDef *def,
                             const qemuCommandConfig *cfg);
+
+/* The mem-path of a file-backed RAM backend (hugepages without memfd, or
+ * <source type='file'/>): a directory of the domain's own in which QEMU
+ * creates its unlinked backing file; NULL for anonymous and memfd RAM */
+char *qemuDomainMemoryPath(const virDomainDef *def,
+                           const qemuCommandConfig *cfg);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "qemu_conf.h"
+#include "qemu_command.h"
 #include "virenum.h"
 #include "virerror.h"
 
@@ -21,6 +22,8 @@ qemuDriverConfigFree(qemuDriverConfig *cfg)
     if (!cfg)
         return;
     g_free(cfg->stateDir);
+    g_free(cfg->hugepagesDir);
+    g_free(cfg->memoryDir);
     g_free(cfg->runDir);
     g_free(cfg->qemuRunDir);
     g_free(cfg->logDir);
@@ -90,6 +93,15 @@ qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
         if (g_str_equal(keys[i], "user")) {
             g_free(cfg->user);
             cfg->user = g_steal_pointer(&val);
+        } else if (g_str_equal(keys[i], "hugetlbfs_mount")) {
+            if (!val || !g_path_is_absolute(val)) {
+                virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "%s: hugetlbfs_mount='%s' is not an absolute "
+                               "path", path, val ? val : "");
+                return FALSE;
+            }
+            g_free(cfg->hugepagesDir);
+            cfg->hugepagesDir = g_steal_pointer(&val);
         } else if (g_str_equal(keys[i], "uid_range")) {
             if (!qemuDriverConfigParseRange(cfg, path, val, errp))
                 return FALSE;
@@ -117,7 +129,7 @@ qemuDriverConfigLoadFile(qemuDriverConfig *cfg, const char *path,
             virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
                            "%s: unknown key '%s' in [qemu] (known: user, "
                            "uid_range, fd_handoff, start_timeout, "
-                           "shutdown_timeout)",
+                           "shutdown_timeout, hugetlbfs_mount)",
                            path, keys[i]);
             return FALSE;
         }
@@ -136,6 +148,8 @@ qemuDriverConfigNew(GError **errp)
                                        TCEVIRT_RUNSTATEDIR "/tcevirt"));
     cfg->qemuRunDir = g_build_filename(cfg->runDir, "qemu", NULL);
     cfg->logDir = g_build_filename(cfg->stateDir, "log", NULL);
+    cfg->memoryDir = g_build_filename(cfg->stateDir, "ram", NULL);
+    cfg->hugepagesDir = g_strdup(QEMU_DEFAULT_HUGEPAGES_DIR);
     cfg->user = g_strdup(QEMU_DEFAULT_USER);
     cfg->idFirst = QEMU_DEFAULT_ID_FIRST;
     cfg->idLast = QEMU_DEFAULT_ID_LAST;

@@ -27,6 +27,8 @@ typedef struct {
     char *runDir;                   /* RUNSTATEDIR/tcevirt */
     char *qemuRunDir;               /* runDir/qemu: per-domain sockets */
     char *logDir;                   /* STATEDIR/log */
+    char *hugepagesDir;             /* hugetlbfs_mount: file-backed hugepages */
+    char *memoryDir;                /* STATEDIR/ram: <source type='file'/> */
     char *user;                     /* QEMU's user; "" = tcevirt's own */
     uid_t uid;
     gid_t gid;

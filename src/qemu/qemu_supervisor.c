@@ -292,6 +292,47 @@ qemuSupervisorLendFiles(qemuSupervisor *sv, GError **errp)
            qemuSupervisorLendChrs(sv, def->channels, errp);
 }
 
+/* The directory QEMU creates its file-backed RAM in: its parent root's
+ * and only traversable (STATEDIR/ram, and STATEDIR itself, whose other
+ * directories stay 0700; or HUGETLBFS/tcevirt), the directory given to
+ * the domain's uid alone; removed at teardown */
+static gboolean
+qemuSupervisorMemoryDir(qemuSupervisor *sv, const qemuCommandConfig *ccfg,
+                        GError **errp)
+{
+    const qemuDriverConfig *cfg = sv->p->cfg;
+    g_autofree char *path = qemuDomainMemoryPath(sv->p->def, ccfg);
+    g_autofree char *parent = NULL;
+    struct stat sb;
+
+    if (!path)
+        return TRUE;
+    parent = g_path_get_dirname(path);
+    if (!virFileMakeDirs(parent, errp))
+        return FALSE;
+    if (chmod(parent, 0711) < 0 ||
+        (g_str_equal(parent, cfg->memoryDir) && chmod(cfg->stateDir, 0711) < 0))
+        goto error;
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        goto error;
+    if (lstat(path, &sb) < 0)
+        goto error;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = ENOTDIR;
+        goto error;
+    }
+    if (chown(path, sv->uid, sv->gid) < 0 || chmod(path, 0700) < 0)
+        goto error;
+    return TRUE;
+
+ error:
+    virReportSystemError(errp, errno, "cannot make %s, where QEMU of domain "
+                         "'%s' keeps its guest RAM, a directory of its own; "
+                         "check that %s exists and is writable by root",
+                         path, sv->st->name, parent);
+    return FALSE;
+}
+
 /* ---- starting QEMU ---- */
 
 typedef struct {
@@ -585,7 +626,9 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
 {
     const qemuDriverConfig *cfg = sv->p->cfg;
     const virDomainDef *def = sv->p->def;
-    qemuCommandConfig ccfg = { .runDir = cfg->qemuRunDir };
+    qemuCommandConfig ccfg = { .runDir = cfg->qemuRunDir,
+                               .hugepagesDir = cfg->hugepagesDir,
+                               .memoryDir = cfg->memoryDir };
     g_autoptr(GArray) groups = qemuDomainHostdevGroups(def);
     g_autoptr(virHostdevManager) mgr = NULL;
     g_autoptr(GPtrArray) report = g_ptr_array_new_with_free_func(g_free);
@@ -626,7 +669,9 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     }
     if (!qemuSupervisorMemlock(sv, groups, errp))
         return FALSE;
-    if (!qemuSupervisorLendFiles(sv, errp) || !virFileMakeDirs(domDir, errp))
+    if (!qemuSupervisorLendFiles(sv, errp) ||
+        !qemuSupervisorMemoryDir(sv, &ccfg, errp) ||
+        !virFileMakeDirs(domDir, errp))
         return FALSE;
     if (chown(domDir, sv->uid, sv->gid) < 0) {
         virReportSystemError(errp, errno, "cannot give %s to the QEMU user",

@@ -12,6 +12,7 @@
 #include "qemu_identity.h"
 #include "qemu_tce.h"
 #include "qemu_teardown.h"
+#include "qemu_command.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virhostdev.h"
@@ -94,6 +95,26 @@ qemuTeardownRestoreOwners(qemuDomainStatus *st, GPtrArray *warnings)
         }
     }
     return ok;
+}
+
+/* the directory of file-backed guest RAM (QEMU unlinks its file at once;
+ * a QEMU killed in between leaves it) */
+static void
+qemuTeardownRemoveMemory(const qemuDriverConfig *cfg, const virDomainDef *def)
+{
+    qemuCommandConfig ccfg = { .hugepagesDir = cfg->hugepagesDir,
+                               .memoryDir = cfg->memoryDir };
+    g_autofree char *dir = def ? qemuDomainMemoryPath(def, &ccfg) : NULL;
+    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+    const char *ent;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+
+        unlink(path);
+    }
+    if (dir)
+        rmdir(dir);
 }
 
 static void
@@ -180,6 +201,7 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
     /* nothing of this domain's uid is left: QEMU is gone, owners restored */
     if (st->qemuUid)
         qemuIdentityRelease(cfg, st->name, st->qemuUid);
+    qemuTeardownRemoveMemory(cfg, def);
     qemuTeardownRemoveRuntime(cfg, st->name);
     if (!qemuDomainStatusSetShutoff(cfg, st->name, reason, &err))
         virWarningAdd(warnings, "%s", err->message);
