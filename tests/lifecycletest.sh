@@ -244,6 +244,35 @@ for d in f h; do
     ok "... destroy removes the directory" $? "$(ls -la "$dir" 2>&1)"
     t undefine lc-$d
 done
+# QEMU's output goes through the supervisor into NAME.log, rotated at 8 MiB
+# while it runs: a QEMU writing 20 MiB leaves NAME.log and NAME.log.1 of at
+# most 8 MiB (and a chunk) each; a descendant keeping stderr open does not
+# hold up destroy
+printf '[qemu]\nstart_timeout = 30\n' > "$TCEVIRT_CONF"
+cat > "$tmp/spew" <<'SH'
+#!/bin/sh
+(sleep 30) &
+head -c 20971520 /dev/zero | tr '\0' 'x' | fold -w 99 >&2
+exec qemu-system-ppc64 "$@"
+SH
+chmod 755 "$tmp/spew"
+sed -e 's|<name>.*</name>|<name>lc-s</name>|' -e '/<uuid>/d' \
+    -e "s|<emulator>.*</emulator>|<emulator>$tmp/spew</emulator>|" \
+    "$data/pseries-basic.xml" > "$tmp/s.xml"
+log=$tmp/state/log/lc-s.log
+t define "$tmp/s.xml" && t start lc-s; rc=$?
+size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+[ $rc = 0 ] && is_running lc-s && [ "$(size "$log")" -le $((8 * 1048576 + 65536)) ] &&
+    [ "$(size "$log.1")" -gt $((4 * 1048576)) ] && [ "$(size "$log.1")" -le $((8 * 1048576 + 65536)) ] &&
+    grep -q "domain running" "$log"
+ok "QEMU writing 20 MiB: the log rotates while it runs, each file at most 8 MiB" $? \
+    "rc=$rc $(cat "$tmp/err"; ls -l "$log"*)"
+s0=$(date +%s%N)
+t destroy lc-s; rc=$?
+ms=$(( ($(date +%s%N) - s0) / 1000000 ))
+[ $rc = 0 ] && [ $ms -lt 5000 ] && clean lc-s && grep -q "domain stopped (destroyed)" "$log"
+ok "... a descendant holding QEMU's stderr does not hold up destroy (${ms} ms)" $? "rc=$rc $(cat "$tmp/err"; tail -3 "$log")"
+t undefine lc-s
 printf '[qemu]\nstart_timeout = 30\nhugetlbfs_mount = huge\n' > "$TCEVIRT_CONF"
 t list; [ $? = 1 ] && grep -q "hugetlbfs_mount='huge' is not an absolute path" "$tmp/err"
 ok "qemu.conf: a relative hugetlbfs_mount is refused" $? "$(cat "$tmp/err")"

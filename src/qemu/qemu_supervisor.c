@@ -64,6 +64,10 @@ typedef struct {
     gint64 powerdownDeadline;       /* shutdown --timeout, 0 = none */
     gboolean restarted;             /* STOP/RESUME already queued are stale */
     guint64 memlock;                /* RLIMIT_MEMLOCK of QEMU, 0 = as is */
+    const char *logPath;            /* the domain log, sv->logFd */
+    int qemuOut;                    /* read end of QEMU's stdout/stderr */
+    GThread *logThread;             /* copies it into the log */
+    gint stopLog;
     GPtrArray *warnings;            /* for the CLI, with the result */
 } qemuSupervisor;
 
@@ -201,6 +205,87 @@ qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
             return FALSE;
     }
     return TRUE;
+}
+
+/* ---- QEMU's output: through the supervisor into the rotated log ---- */
+
+/* A log past QEMU_LOG_ROTATE_BYTES becomes NAME.log.1 (replacing the
+ * older one) and writing goes on in a new NAME.log, on the same fd */
+static void
+qemuSupervisorRotateLog(const char *path, int fd)
+{
+    g_autofree char *old = g_strdup_printf("%s.1", path);
+    g_autofree char *dir = g_path_get_dirname(path);
+    struct stat sb;
+    int nfd;
+
+    if ((fd >= 0 ? fstat(fd, &sb) : stat(path, &sb)) < 0 ||
+        sb.st_size <= QEMU_LOG_ROTATE_BYTES || rename(path, old) < 0)
+        return;
+    if (fd >= 0 &&
+        (nfd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) >= 0) {
+        dup3(nfd, fd, O_CLOEXEC);
+        close(nfd);
+    }
+    virFileSyncDir(dir);
+}
+
+/* Copies QEMU's stdout and stderr into the domain log until QEMU and
+ * everything it forked closed them, or for at most a second once asked to
+ * stop (a descendant of QEMU may hold them forever); rotating as it goes,
+ * so a QEMU that writes without end fills no disk */
+static gpointer
+qemuSupervisorLogThread(gpointer opaque)
+{
+    qemuSupervisor *sv = opaque;
+    gint64 stopBy = 0;
+    char buf[16384];
+
+    for (;;) {
+        struct pollfd pfd = { .fd = sv->qemuOut, .events = POLLIN };
+        ssize_t n;
+        int r;
+
+        if (g_atomic_int_get(&sv->stopLog)) {
+            if (!stopBy)
+                stopBy = g_get_monotonic_time() + G_USEC_PER_SEC;
+            else if (g_get_monotonic_time() > stopBy)
+                break;
+        }
+        if ((r = poll(&pfd, 1, 100)) < 0 && errno != EINTR)
+            break;
+        if (r <= 0) {
+            if (stopBy)
+                break;
+            continue;
+        }
+        if ((n = read(sv->qemuOut, buf, sizeof(buf))) < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (write(sv->logFd, buf, n) < 0)
+            continue;
+        qemuSupervisorRotateLog(sv->logPath, sv->logFd);
+    }
+    return NULL;
+}
+
+/* Everything QEMU wrote is in the log once this returns (QEMU is gone) */
+static void
+qemuSupervisorLogStop(qemuSupervisor *sv)
+{
+    if (sv->logThread) {
+        g_atomic_int_set(&sv->stopLog, 1);
+        g_thread_join(sv->logThread);
+        sv->logThread = NULL;
+    }
+    if (sv->qemuOut >= 0) {
+        close(sv->qemuOut);
+        sv->qemuOut = -1;
+    }
 }
 
 /* ---- the files QEMU opens itself: lent to its uid, given back ---- */
@@ -349,13 +434,12 @@ enum {
 
 static void G_GNUC_NORETURN
 qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
-                    int errPipe, int monFd)
+                    int errPipe, int monFd, int out)
 {
     qemuSupervisorExecError e = { 0, 0 };
     int null = open("/dev/null", O_RDONLY);
 
-    if (null < 0 || dup2(null, 0) < 0 || dup2(sv->logFd, 1) < 0 ||
-        dup2(sv->logFd, 2) < 0)
+    if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
         _exit(126);
     signal(SIGPIPE, SIG_DFL);       /* ignored dispositions survive exec */
     /* QEMU's QMP listening socket (-chardev socket,fd=N) */
@@ -518,8 +602,12 @@ qemuSupervisorConnect(qemuSupervisor *sv, const char *monPath, off_t logStart,
                                    &lerr)))
         return TRUE;
     if (qemuSupervisorWaitChildExit(sv, &status, 1000)) {
-        g_autofree char *text = qemuSupervisorQEMUErrors(sv, logStart);
-        const char *why = qemuSupervisorDiagnose(text);
+        g_autofree char *text = NULL;
+        const char *why;
+
+        qemuSupervisorLogStop(sv);
+        text = qemuSupervisorQEMUErrors(sv, logStart);
+        why = qemuSupervisorDiagnose(text);
 
         virReportError(errp, VIR_ERR_INTERNAL_ERROR,
                        "QEMU exited while starting domain '%s' (%s %d): "
@@ -641,6 +729,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     g_autoptr(GError) recvErr = NULL;
     int sv2[2] = { -1, -1 };
     int errPipe[2] = { -1, -1 };
+    int out[2] = { -1, -1 };
     int monFd = -1;
     off_t logStart;
     gboolean seccomp = sv->p->handoff == QEMU_FD_HANDOFF_SECCOMP;
@@ -700,7 +789,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     /* QEMU's own words start here */
     logStart = lseek(sv->logFd, 0, SEEK_END);
     if ((seccomp && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv2) < 0) ||
-        pipe2(errPipe, O_CLOEXEC) < 0) {
+        pipe2(errPipe, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
         virReportSystemError(errp, errno, "cannot create the pipes to start QEMU");
         goto cleanup;
     }
@@ -709,13 +798,18 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         goto cleanup;
     }
     if (sv->pid == 0)
-        qemuSupervisorChild(sv, argv, sv2[1], errPipe[1], monFd);
+        qemuSupervisorChild(sv, argv, sv2[1], errPipe[1], monFd, out[1]);
     /* QEMU holds the listening socket now: if it dies, a connection
      * waiting to be accepted is reset instead of waiting forever */
     close(monFd);
     monFd = -1;
     close(errPipe[1]);
     errPipe[1] = -1;
+    close(out[1]);
+    out[1] = -1;
+    sv->qemuOut = out[0];
+    out[0] = -1;
+    sv->logThread = g_thread_new("log", qemuSupervisorLogThread, sv);
     virProcessCrashPoint("qemu-forked");
     sv->pidfd = syscall(SYS_pidfd_open, sv->pid, 0);
     /* the kernel's own word on the TCE attach, for domtce; QEMU is still
@@ -778,6 +872,8 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
             close(sv2[i]);
         if (errPipe[i] >= 0)
             close(errPipe[i]);
+        if (out[i] >= 0)
+            close(out[i]);
     }
     if (monFd >= 0)
         close(monFd);
@@ -1111,6 +1207,8 @@ qemuSupervisorLoop(qemuSupervisor *sv)
         if (pfd[0].revents && qemuSupervisorWaitChildExit(sv, &status, 0))
             break;
     }
+    /* QEMU's last words before ours */
+    qemuSupervisorLogStop(sv);
     if (WIFSIGNALED(status))
         qemuSupervisorLog(sv, "QEMU ended by signal %d", WTERMSIG(status));
     else
@@ -1159,6 +1257,7 @@ qemuSupervisorFinish(qemuSupervisor *sv, const char *reason)
         kill(sv->pid, SIGKILL);
         qemuSupervisorWaitChildExit(sv, &status, -1);
     }
+    qemuSupervisorLogStop(sv);
     if (sv->brokerThread) {
         g_atomic_int_set(&sv->stopBroker, 1);
         g_thread_join(sv->brokerThread);
@@ -1216,21 +1315,6 @@ qemuSupervisorIdentity(qemuSupervisor *sv, GError **errp)
     return TRUE;
 }
 
-/* One log per domain, kept to about QEMU_LOG_ROTATE_BYTES: a log that has
- * grown past it becomes NAME.log.1 (replacing the older one) before the
- * next start writes */
-static void
-qemuSupervisorRotateLog(const char *path)
-{
-    g_autofree char *old = g_strdup_printf("%s.1", path);
-    g_autofree char *dir = g_path_get_dirname(path);
-    struct stat sb;
-
-    if (stat(path, &sb) == 0 && sb.st_size > QEMU_LOG_ROTATE_BYTES &&
-        rename(path, old) == 0)
-        virFileSyncDir(dir);
-}
-
 int
 qemuSupervisorRun(qemuSupervisorParams *p)
 {
@@ -1242,7 +1326,8 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     g_autoptr(GError) err = NULL;
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     qemuSupervisor sv = { .p = p, .st = st, .lockFd = -1, .logFd = -1,
-                          .pidfd = -1, .ctlFd = -1, .warnings = warnings };
+                          .pidfd = -1, .ctlFd = -1, .warnings = warnings,
+                          .logPath = logPath, .qemuOut = -1 };
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *reason;
 
@@ -1262,7 +1347,7 @@ qemuSupervisorRun(qemuSupervisorParams *p)
                        "domain '%s' is already running", p->def->name);
         goto fail_early;
     }
-    qemuSupervisorRotateLog(logPath);
+    qemuSupervisorRotateLog(logPath, -1);
     if ((sv.logFd = open(logPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
                          0600)) < 0) {
         virReportSystemError(&err, errno, "cannot open the domain log %s",
