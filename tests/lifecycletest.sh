@@ -273,6 +273,28 @@ ms=$(( ($(date +%s%N) - s0) / 1000000 ))
 [ $rc = 0 ] && [ $ms -lt 5000 ] && clean lc-s && grep -q "domain stopped (destroyed)" "$log"
 ok "... a descendant holding QEMU's stderr does not hold up destroy (${ms} ms)" $? "rc=$rc $(cat "$tmp/err"; tail -3 "$log")"
 t undefine lc-s
+# a listening unix channel in a directory only root may write: the
+# supervisor binds it and QEMU gets the fd; root connects; the teardown
+# removes it; a regular file in its place is refused, and kept
+mkdir -m 700 "$tmp/chan"
+sed -e 's|<name>.*</name>|<name>lc-c</name>|' -e '/<uuid>/d' \
+    -e "s|</devices>|<channel type='unix'><source mode='bind' path='$tmp/chan/ga.sock'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel></devices>|" \
+    "$data/pseries-basic.xml" > "$tmp/c.xml"
+t define "$tmp/c.xml" && t start lc-c; rc=$?
+[ $rc = 0 ] && is_running lc-c && [ -S "$tmp/chan/ga.sock" ] &&
+    [ "$(stat -c %u "$tmp/chan/ga.sock")" = "$(id -u)" ] &&
+    grep -q "socket,id=charchannel0,fd=[0-9]*,server=on,wait=off" "$tmp/state/log/lc-c.log" &&
+    python3 -c "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$tmp/chan/ga.sock"
+ok "a unix channel in a root-only directory: bound by the supervisor, QEMU accepts on it" $? \
+    "rc=$rc $(cat "$tmp/err"; ls -l "$tmp/chan"; grep -o 'charchannel0[^ ]*' "$tmp/state/log/lc-c.log")"
+t destroy lc-c && [ ! -e "$tmp/chan/ga.sock" ] && clean lc-c
+ok "... destroy removes the socket" $? "$(ls -l "$tmp/chan")"
+echo keep > "$tmp/chan/ga.sock"
+t start lc-c; rc=$?
+[ $rc = 1 ] && grep -q "$tmp/chan/ga.sock, the unix socket of channel0 of domain 'lc-c', exists and is not a socket" "$tmp/err" &&
+    [ "$(cat "$tmp/chan/ga.sock")" = keep ] && clean lc-c
+ok "... a regular file at its path: start refused naming it, the file kept" $? "rc=$rc $(cat "$tmp/err")"
+t undefine lc-c
 printf '[qemu]\nstart_timeout = 30\nhugetlbfs_mount = huge\n' > "$TCEVIRT_CONF"
 t list; [ $? = 1 ] && grep -q "hugetlbfs_mount='huge' is not an absolute path" "$tmp/err"
 ok "qemu.conf: a relative hugetlbfs_mount is refused" $? "$(cat "$tmp/err")"

@@ -409,8 +409,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
         cfg.runDir = cfgIn->runDir;
     if (cfgIn && cfgIn->hugepagesDir)
         cfg.hugepagesDir = cfgIn->hugepagesDir;
-    if (cfgIn)
+    if (cfgIn) {
         cfg.monitorFd = cfgIn->monitorFd;
+        cfg.chrFds = cfgIn->chrFds;
+    }
     if (cfgIn && cfgIn->memoryDir)
         cfg.memoryDir = cfgIn->memoryDir;
 
@@ -467,7 +469,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandConfig *cfgIn,
     if (def->os.cmdline)
         qemuArgv(argv, "-append", def->os.cmdline);
 
-    if (!qemuBuildDevices(argv, def, errp))
+    if (!qemuBuildDevices(argv, def, cfg.chrFds, errp))
         return NULL;
 
     qemuArgv(argv, "-sandbox", "on,obsolete=deny,elevateprivileges=deny,"

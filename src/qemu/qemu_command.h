@@ -12,6 +12,10 @@ typedef struct {
     int monitorFd;                  /* > 0: QEMU inherits its QMP listening
                                      * socket as this fd (the supervisor
                                      * made it); 0: it listens on the path */
+    GHashTable *chrFds;             /* path of a listening unix chardev ->
+                                     * GINT_TO_POINTER(fd) QEMU inherits
+                                     * (the supervisor bound it); NULL or
+                                     * absent: QEMU binds the path */
 } qemuCommandConfig;
 
 #define QEMU_DEFAULT_RUN_DIR TCEVIRT_RUNSTATEDIR "/tcevirt/qemu"

@@ -325,8 +325,10 @@ qemuBuildNet(GPtrArray *argv, const virDomainDef *def,
 
 static void
 qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
-                    const char *id)
+                    const char *id, GHashTable *chrFds)
 {
+    gpointer fd = NULL;
+
     GString *s = g_string_new(NULL);
     g_autofree char *path = qemuOptEscape(chr->path);
     g_autofree char *host = qemuOptEscape(chr->host ? chr->host : "localhost");
@@ -343,6 +345,13 @@ qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
                                    virTristateSwitchTypeToString(chr->append));
         break;
     case VIR_DOMAIN_CHR_TYPE_UNIX:
+        /* a listening socket the supervisor bound: QEMU only accepts */
+        if (chr->listen && chrFds && chr->path &&
+            g_hash_table_lookup_extended(chrFds, chr->path, NULL, &fd)) {
+            g_string_append_printf(s, "socket,id=%s,fd=%d,server=on,wait=off",
+                                   id, GPOINTER_TO_INT(fd));
+            break;
+        }
         g_string_append_printf(s, "socket,id=%s,path=%s", id, path);
         if (chr->listen)
             g_string_append(s, ",server=on,wait=off");
@@ -369,7 +378,7 @@ qemuBuildChrBackend(GPtrArray *argv, const virDomainChrDef *chr,
 }
 
 static void
-qemuBuildChardevs(GPtrArray *argv, const virDomainDef *def)
+qemuBuildChardevs(GPtrArray *argv, const virDomainDef *def, GHashTable *chrFds)
 {
     size_t i;
     unsigned int nr = 0;
@@ -379,7 +388,7 @@ qemuBuildChardevs(GPtrArray *argv, const virDomainDef *def)
         g_autofree char *id = g_strdup_printf("char%s", chr->info.alias);
         JsonBuilder *b;
 
-        qemuBuildChrBackend(argv, chr, id);
+        qemuBuildChrBackend(argv, chr, id, chrFds);
         b = qemuJSONNew("driver", "spapr-vty");
         qemuJSONStr(b, "chardev", id);
         qemuJSONStr(b, "id", chr->info.alias);
@@ -397,7 +406,7 @@ qemuBuildChardevs(GPtrArray *argv, const virDomainDef *def)
         /* a serial console is the first serial port: nothing more to add */
         if (console && chr->targetType != VIR_DOMAIN_CHR_TARGET_VIRTIO)
             continue;
-        qemuBuildChrBackend(argv, chr, id);
+        qemuBuildChrBackend(argv, chr, id, chrFds);
         b = qemuJSONNew("driver", console ? "virtconsole" : "virtserialport");
         qemuJSONStr(b, "bus", "virtio-serial0.0");
         qemuJSONInt(b, "nr", ++nr);
@@ -542,7 +551,8 @@ qemuBuildMisc(GPtrArray *argv, const virDomainDef *def)
 }
 
 gboolean
-qemuBuildDevices(GPtrArray *argv, const virDomainDef *def, GError **errp)
+qemuBuildDevices(GPtrArray *argv, const virDomainDef *def, GHashTable *chrFds,
+                 GError **errp)
 {
     size_t i;
 
@@ -556,7 +566,7 @@ qemuBuildDevices(GPtrArray *argv, const virDomainDef *def, GError **errp)
         if (net->type != VIR_DOMAIN_NET_TYPE_HOSTDEV)
             qemuBuildNet(argv, def, net, i);
     }
-    qemuBuildChardevs(argv, def);
+    qemuBuildChardevs(argv, def, chrFds);
     qemuBuildHostdevs(argv, def);
     qemuBuildMisc(argv, def);
     return TRUE;

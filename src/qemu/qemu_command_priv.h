@@ -23,4 +23,4 @@ void qemuJSONRom(JsonBuilder *b, const virDomainDeviceInfo *info);
 
 void qemuBuildGraphics(GPtrArray *argv, const virDomainDef *def);
 gboolean qemuBuildDevices(GPtrArray *argv, const virDomainDef *def,
-                          GError **errp);
+                          GHashTable *chrFds, GError **errp);

@@ -68,6 +68,7 @@ typedef struct {
     int qemuOut;                    /* read end of QEMU's stdout/stderr */
     GThread *logThread;             /* copies it into the log */
     gint stopLog;
+    GHashTable *chrFds;             /* unix chardevs bound for QEMU */
     GPtrArray *warnings;            /* for the CLI, with the result */
 } qemuSupervisor;
 
@@ -442,9 +443,20 @@ qemuSupervisorChild(qemuSupervisor *sv, char **argv, int seccompSock,
     if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
         _exit(126);
     signal(SIGPIPE, SIG_DFL);       /* ignored dispositions survive exec */
-    /* QEMU's QMP listening socket (-chardev socket,fd=N) */
+    /* QEMU's QMP listening socket (-chardev socket,fd=N), and those of its
+     * listening unix chardevs */
     if (fcntl(monFd, F_SETFD, 0) < 0)
         _exit(126);
+    if (sv->chrFds) {
+        GHashTableIter it;
+        gpointer fd;
+
+        g_hash_table_iter_init(&it, sv->chrFds);
+        while (g_hash_table_iter_next(&it, NULL, &fd)) {
+            if (fcntl(GPOINTER_TO_INT(fd), F_SETFD, 0) < 0)
+                _exit(126);
+        }
+    }
     setsid();
     if (sv->memlock) {
         struct rlimit rl = { sv->memlock, sv->memlock };
@@ -656,6 +668,83 @@ qemuSupervisorMonitorListen(const char *path, GError **errp)
     return fd;
 }
 
+static void
+qemuSupervisorCloseFd(gpointer fd)
+{
+    close(GPOINTER_TO_INT(fd));
+}
+
+/* The listening unix chardevs (serial, virtio console, channel with
+ * <source mode='bind' path>): bound here, as root, and handed to QEMU by
+ * fd, so that QEMU's own uid needs no right to their directories; a
+ * socket left from before is replaced, any other file is not.  The
+ * sockets are root's (0755 by the umask: only root connects); the
+ * teardown removes them. */
+static gboolean
+qemuSupervisorChrListen(qemuSupervisor *sv, GHashTable *fds, GError **errp)
+{
+    const virDomainDef *def = sv->p->def;
+    g_autoptr(GPtrArray) chrs = g_ptr_array_new();
+    guint i;
+
+    /* what qemuBuildChardevs() gives a backend: a serial console is its
+     * serial port */
+    for (i = 0; i < def->serials->len; i++)
+        g_ptr_array_add(chrs, g_ptr_array_index(def->serials, i));
+    for (i = 0; i < def->consoles->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->consoles, i);
+
+        if (chr->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            g_ptr_array_add(chrs, chr);
+    }
+    for (i = 0; i < def->channels->len; i++)
+        g_ptr_array_add(chrs, g_ptr_array_index(def->channels, i));
+
+    for (i = 0; i < chrs->len; i++) {
+        const virDomainChrDef *chr = g_ptr_array_index(chrs, i);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct stat sb;
+        int fd;
+
+        if (chr->type != VIR_DOMAIN_CHR_TYPE_UNIX || !chr->listen ||
+            !chr->path || g_hash_table_contains(fds, chr->path))
+            continue;
+        if (strlen(chr->path) >= sizeof(sa.sun_path)) {
+            virReportError(errp, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "unix socket path %s of %s of domain '%s' is "
+                           "longer than %zu bytes; choose a shorter path",
+                           chr->path, chr->info.alias, def->name,
+                           sizeof(sa.sun_path) - 1);
+            return FALSE;
+        }
+        if (lstat(chr->path, &sb) == 0) {
+            if (!S_ISSOCK(sb.st_mode)) {
+                virReportError(errp, VIR_ERR_OPERATION_INVALID,
+                               "%s, the unix socket of %s of domain '%s', "
+                               "exists and is not a socket; remove it or "
+                               "choose another path", chr->path,
+                               chr->info.alias, def->name);
+                return FALSE;
+            }
+            unlink(chr->path);
+        }
+        g_strlcpy(sa.sun_path, chr->path, sizeof(sa.sun_path));
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+            bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+            listen(fd, 8) < 0) {
+            virReportSystemError(errp, errno, "cannot listen on %s, the unix "
+                                 "socket of %s of domain '%s'; check that its "
+                                 "directory exists", chr->path,
+                                 chr->info.alias, def->name);
+            if (fd >= 0)
+                close(fd);
+            return FALSE;
+        }
+        g_hash_table_insert(fds, g_strdup(chr->path), GINT_TO_POINTER(fd));
+    }
+    return TRUE;
+}
+
 static gboolean
 qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
 {
@@ -730,6 +819,9 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     int sv2[2] = { -1, -1 };
     int errPipe[2] = { -1, -1 };
     int out[2] = { -1, -1 };
+    g_autoptr(GHashTable) chrFds = g_hash_table_new_full(g_str_hash,
+                                                         g_str_equal, g_free,
+                                                         qemuSupervisorCloseFd);
     int monFd = -1;
     off_t logStart;
     gboolean seccomp = sv->p->handoff == QEMU_FD_HANDOFF_SECCOMP;
@@ -768,9 +860,12 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         return FALSE;
     }
     monPath = qemuDomainMonitorPath(def, &ccfg);
-    if ((monFd = qemuSupervisorMonitorListen(monPath, errp)) < 0)
+    if (!qemuSupervisorChrListen(sv, chrFds, errp) ||
+        (monFd = qemuSupervisorMonitorListen(monPath, errp)) < 0)
         return FALSE;
     ccfg.monitorFd = monFd;
+    ccfg.chrFds = chrFds;
+    sv->chrFds = chrFds;
     if (!(argv = qemuBuildCommandLine(def, &ccfg, errp)))
         goto cleanup;
     /* the trace events domtce reads back from the log */
@@ -877,6 +972,8 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
     }
     if (monFd >= 0)
         close(monFd);
+    /* QEMU holds them, or start failed: the hash table closes ours */
+    sv->chrFds = NULL;
     return ok;
 }
 

@@ -117,6 +117,31 @@ qemuTeardownRemoveMemory(const qemuDriverConfig *cfg, const virDomainDef *def)
         rmdir(dir);
 }
 
+/* the listening unix chardevs the supervisor bound (QEMU got them by fd
+ * and does not know their paths) */
+static void
+qemuTeardownRemoveSockets(const virDomainDef *def)
+{
+    GPtrArray *lists[3];
+    guint i, j;
+
+    if (!def)
+        return;
+    lists[0] = def->serials;
+    lists[1] = def->consoles;
+    lists[2] = def->channels;
+    for (i = 0; i < G_N_ELEMENTS(lists); i++) {
+        for (j = 0; j < lists[i]->len; j++) {
+            const virDomainChrDef *chr = g_ptr_array_index(lists[i], j);
+            struct stat sb;
+
+            if (chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen &&
+                chr->path && lstat(chr->path, &sb) == 0 && S_ISSOCK(sb.st_mode))
+                unlink(chr->path);
+        }
+    }
+}
+
 static void
 qemuTeardownRemoveRuntime(const qemuDriverConfig *cfg, const char *name)
 {
@@ -202,6 +227,7 @@ qemuTeardown(const qemuDriverConfig *cfg, qemuDomainStatus *st,
     if (st->qemuUid)
         qemuIdentityRelease(cfg, st->name, st->qemuUid);
     qemuTeardownRemoveMemory(cfg, def);
+    qemuTeardownRemoveSockets(def);
     qemuTeardownRemoveRuntime(cfg, st->name);
     if (!qemuDomainStatusSetShutoff(cfg, st->name, reason, &err))
         virWarningAdd(warnings, "%s", err->message);
