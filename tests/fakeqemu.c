@@ -94,6 +94,9 @@ typedef struct {
     GHashTable *props;
     int phb;                            /* its index, or its bus's PHB's */
     char *name;                         /* vfio-pci: the host device */
+    int devfd;                          /* vfio-pci: its VFIO device fd */
+    fqGroup *group;
+    bool unplugging;                    /* device_del sent */
 } fqDevice;
 
 static struct {
@@ -542,7 +545,47 @@ fqVfioRealize(fqDevice *dev, char **errp)
         return fqFail(errp, errno, "vfio %s: error getting device info",
                       dev->name);
     g_ptr_array_add(group->names, dev->name);
+    dev->devfd = devfd;
+    dev->group = group;
     return true;
+}
+
+/* vfio_exitfn() and vfio_put_group(): the device fd, then with the last
+ * device of a group the group (out of KVM's VFIO device first, which holds
+ * it), then with the last group the container */
+static void
+fqVfioUnrealize(fqDevice *dev)
+{
+    fqGroup *group = dev->group;
+    fqContainer *c = group ? group->container : NULL;
+
+    if (!group)
+        return;
+    close(dev->devfd);
+    g_ptr_array_remove(group->names, dev->name);
+    dev->group = NULL;
+    if (group->names->len)
+        return;
+    if (fq.kvmVfioFd >= 0) {
+        struct kvm_device_attr attr = {
+            .group = KVM_DEV_VFIO_GROUP, .attr = KVM_DEV_VFIO_GROUP_DEL,
+            .addr = (uintptr_t)&group->fd,
+        };
+
+        ioctl(fq.kvmVfioFd, KVM_SET_DEVICE_ATTR, &attr);
+    }
+    ioctl(group->fd, VFIO_GROUP_UNSET_CONTAINER);
+    close(group->fd);
+    g_ptr_array_remove(c->groups, group);
+    g_ptr_array_remove(fq.groups, group);
+    g_ptr_array_unref(group->names);
+    g_free(group);
+    if (c->groups->len)
+        return;
+    close(c->fd);
+    g_ptr_array_remove(fq.containers, c);
+    g_ptr_array_unref(c->groups);
+    g_free(c);
 }
 
 static fqDevice *
@@ -944,6 +987,89 @@ fqQueryPci(JsonNode *id)
     fqReply(id, NULL, ret->str);
 }
 
+/* device_add: realized at once, like QEMU; FAKEQEMU_DEVICE_ADD_FAIL=ID
+ * makes the device with that id fail after realize (its group closed
+ * again, as QEMU's unrealize does) */
+static void
+fqDeviceAdd(JsonObject *args, JsonNode *id)
+{
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *err = NULL;
+    const char *fail = g_getenv("FAKEQEMU_DEVICE_ADD_FAIL");
+    fqDevice *dev = g_new0(fqDevice, 1);
+    char *hint;
+
+    node = json_node_init_object(json_node_alloc(), args ? args : json_object_new());
+    text = json_to_string(node, FALSE);
+    if (!(dev->props = fqDeviceProps(text)) ||
+        !(dev->driver = g_hash_table_lookup(dev->props, "driver"))) {
+        fqReply(id, "GenericError", "Parameter 'driver' is missing");
+        return;
+    }
+    dev->id = g_hash_table_lookup(dev->props, "id");
+    if (!fqDeviceRealize(dev, &err)) {
+        if ((hint = strchr(err, '\n')))
+            *hint = '\0';
+        fqReply(id, "GenericError", err);
+        return;
+    }
+    if (fail && g_strcmp0(fail, dev->id) == 0) {
+        fqVfioUnrealize(dev);
+        fqReply(id, "GenericError", "fakeqemu: injected device_add failure");
+        return;
+    }
+    g_ptr_array_add(fq.devices, dev);
+    /* a new container of a running guest gets its PHB's windows now */
+    if (fq.everRun && dev->group && dev->group->container->groups->len == 1 &&
+        dev->group->names->len == 1)
+        fqCreateWindow(dev->phb);
+    fqReply(id, NULL, "{}");
+}
+
+static gboolean
+fqUnplugTimer(gpointer opaque)
+{
+    g_autofree char *devId = opaque;
+    g_autofree char *data = NULL;
+    fqDevice *dev = fqDeviceFind(devId);
+
+    if (!dev)
+        return G_SOURCE_REMOVE;
+    fqVfioUnrealize(dev);
+    g_ptr_array_remove(fq.devices, dev);
+    data = g_strdup_printf("{\"device\": \"%s\", \"path\": "
+                           "\"/machine/peripheral/%s\"}", devId, devId);
+    fqEvent("DEVICE_DELETED", data);
+    return G_SOURCE_REMOVE;
+}
+
+/* device_del: the guest releases the device after FAKEQEMU_UNPLUG_MS
+ * (default 100; "never": a guest without its hotplug tools) */
+static void
+fqDeviceDel(const char *devId, JsonNode *id)
+{
+    const char *ms = g_getenv("FAKEQEMU_UNPLUG_MS");
+    fqDevice *dev = fqDeviceFind(devId);
+    g_autofree char *msg = NULL;
+
+    if (!dev) {
+        msg = g_strdup_printf("Device '%s' not found", devId);
+        fqReply(id, "DeviceNotFound", msg);
+        return;
+    }
+    if (dev->unplugging) {
+        msg = g_strdup_printf("Device %s is already in the process of unplug",
+                              devId);
+        fqReply(id, "GenericError", msg);
+        return;
+    }
+    dev->unplugging = true;
+    fqReply(id, NULL, "{}");
+    if (g_strcmp0(ms, "never") != 0)
+        g_timeout_add(ms ? atoi(ms) : 100, fqUnplugTimer, g_strdup(devId));
+}
+
 static void
 fqExecute(const char *cmd, JsonObject *args, JsonNode *id)
 {
@@ -1012,6 +1138,11 @@ fqExecute(const char *cmd, JsonObject *args, JsonNode *id)
             fqQomList(path, id);
     } else if (g_str_equal(cmd, "query-pci")) {
         fqQueryPci(id);
+    } else if (g_str_equal(cmd, "device_add")) {
+        fqDeviceAdd(args, id);
+    } else if (g_str_equal(cmd, "device_del")) {
+        if ((path = fqArgStr(args, "id", id)))
+            fqDeviceDel(path, id);
     } else if (g_str_equal(cmd, "trace-event-set-state")) {
         enable = args ? json_object_get_member(args, "enable") : NULL;
         if (!(path = fqArgStr(args, "name", id)))

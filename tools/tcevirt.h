@@ -49,6 +49,8 @@ int tcevirtCmdDestroy(int argc, char **argv);
 int tcevirtCmdShutdown(int argc, char **argv);
 int tcevirtCmdSuspend(int argc, char **argv);
 int tcevirtCmdResume(int argc, char **argv);
+int tcevirtCmdAttachDevice(int argc, char **argv);
+int tcevirtCmdDetachDevice(int argc, char **argv);
 
 int tcevirtCmdUndefine(int argc, char **argv);
 int tcevirtCmdDumpXML(int argc, char **argv);
@@ -69,6 +71,8 @@ extern const char tcevirtDestroyHelp[];
 extern const char tcevirtShutdownHelp[];
 extern const char tcevirtSuspendHelp[];
 extern const char tcevirtResumeHelp[];
+extern const char tcevirtAttachDeviceHelp[];
+extern const char tcevirtDetachDeviceHelp[];
 
 extern const char tcevirtUndefineHelp[];
 extern const char tcevirtDumpXMLHelp[];

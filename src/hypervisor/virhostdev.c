@@ -551,10 +551,13 @@ virHostdevGroupHeld(int group)
     return errno == EBUSY;
 }
 
-gboolean
-virHostdevReleaseDomain(virHostdevManager *mgr, const virDomainDef *def,
-                        GError **errp)
+/* @listed: only the groups of def->hostdevs, else every group the domain
+ * claims */
+static gboolean
+virHostdevRelease(virHostdevManager *mgr, const virDomainDef *def,
+                  gboolean listed, GError **errp)
 {
+    g_autoptr(GArray) only = g_array_new(FALSE, FALSE, sizeof(int));
     g_autoptr(virHostdevJournal) journal = NULL;
     g_autofree char *gdir = g_build_filename(mgr->stateDir, "groups", NULL);
     g_autoptr(GDir) d = NULL;
@@ -563,6 +566,12 @@ virHostdevReleaseDomain(virHostdevManager *mgr, const virDomainDef *def,
     int lock;
     size_t i;
 
+    for (i = 0; listed && i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+        int group = virPCIDeviceGetIOMMUGroup(&h->source, NULL);
+
+        g_array_append_val(only, group);
+    }
     if ((lock = virHostdevLock(mgr, errp)) < 0)
         return FALSE;
     if (!(journal = virHostdevJournalBegin(mgr, def->name, "release", errp)))
@@ -573,8 +582,12 @@ virHostdevReleaseDomain(virHostdevManager *mgr, const virDomainDef *def,
         g_autoptr(GKeyFile) kf = virHostdevLoad(path);
         g_autofree char *owner = kf ?
             g_key_file_get_string(kf, "claim", "domain", NULL) : NULL;
+        gboolean wanted = !listed;
+        guint k;
 
-        if (!owner || !g_str_equal(owner, def->name))
+        for (k = 0; k < only->len; k++)
+            wanted |= g_array_index(only, int, k) == atoi(name);
+        if (!owner || !g_str_equal(owner, def->name) || !wanted)
             continue;
         if (virHostdevGroupHeld(atoi(name))) {
             virReportError(errp, VIR_ERR_OPERATION_INVALID,
@@ -601,6 +614,20 @@ virHostdevReleaseDomain(virHostdevManager *mgr, const virDomainDef *def,
  out:
     close(lock);
     return ok;
+}
+
+gboolean
+virHostdevReleaseDomain(virHostdevManager *mgr, const virDomainDef *def,
+                        GError **errp)
+{
+    return virHostdevRelease(mgr, def, FALSE, errp);
+}
+
+gboolean
+virHostdevReleaseDevices(virHostdevManager *mgr, const virDomainDef *def,
+                         GError **errp)
+{
+    return virHostdevRelease(mgr, def, TRUE, errp);
 }
 
 /* ---- nodedev ---- */

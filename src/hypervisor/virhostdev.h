@@ -37,6 +37,11 @@ gboolean virHostdevPrepareDomain(virHostdevManager *mgr,
                                  const virDomainDef *def, GError **errp);
 gboolean virHostdevReleaseDomain(virHostdevManager *mgr,
                                  const virDomainDef *def, GError **errp);
+/* Hotplug: prepare takes a definition holding only the devices added (and
+ * claims what they need: groups the domain already owns stay its own);
+ * this releases only the groups of def->hostdevs, with their devices */
+gboolean virHostdevReleaseDevices(virHostdevManager *mgr,
+                                  const virDomainDef *def, GError **errp);
 
 /* virsh nodedev-detach / nodedev-reattach semantics */
 gboolean virHostdevNodeDetach(virHostdevManager *mgr,

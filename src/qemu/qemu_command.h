@@ -3,6 +3,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "domain_conf.h"
 
 typedef struct {
@@ -37,3 +39,8 @@ char *qemuDomainMonitorPath(const virDomainDef *def,
  * creates its unlinked backing file; NULL for anonymous and memfd RAM */
 char *qemuDomainMemoryPath(const virDomainDef *def,
                            const qemuCommandConfig *cfg);
+
+/* The -device properties of the PHB or host device @alias of @def, as
+ * device_add takes them (the same JSON the command line has) */
+JsonObject *qemuBuildHotplugProps(const virDomainDef *def, const char *alias,
+                                  GError **errp);

@@ -5,9 +5,22 @@
 
 #include <string.h>
 
+#include "qemu_command.h"
 #include "qemu_command_priv.h"
 #include "qemu_domain.h"
 #include "virerror.h"
+
+static void
+qemuBuildPHB(GPtrArray *argv, const virDomainControllerDef *c)
+{
+    JsonBuilder *b = qemuJSONNew("driver", "spapr-pci-host-bridge");
+
+    qemuJSONInt(b, "index", c->targetIndex);
+    qemuJSONStr(b, "id", c->info.alias);
+    if (c->numaNode >= 0)
+        qemuJSONInt(b, "numa_node", c->numaNode);
+    qemuJSONFinish(argv, "-device", b);
+}
 
 static void
 qemuBuildPHBs(GPtrArray *argv, const virDomainDef *def)
@@ -16,17 +29,10 @@ qemuBuildPHBs(GPtrArray *argv, const virDomainDef *def)
 
     for (i = 0; i < def->controllers->len; i++) {
         virDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
-        JsonBuilder *b;
 
         /* the default PHB is part of the machine */
-        if (!virDomainControllerIsPHB(c) || c->idx == 0)
-            continue;
-        b = qemuJSONNew("driver", "spapr-pci-host-bridge");
-        qemuJSONInt(b, "index", c->targetIndex);
-        qemuJSONStr(b, "id", c->info.alias);
-        if (c->numaNode >= 0)
-            qemuJSONInt(b, "numa_node", c->numaNode);
-        qemuJSONFinish(argv, "-device", b);
+        if (virDomainControllerIsPHB(c) && c->idx != 0)
+            qemuBuildPHB(argv, c);
     }
 }
 
@@ -452,24 +458,61 @@ qemuBuildGraphics(GPtrArray *argv, const virDomainDef *def)
 }
 
 static void
+qemuBuildHostdev(GPtrArray *argv, const virDomainDef *def,
+                 const virDomainHostdevDef *h)
+{
+    g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
+    unsigned int boot = qemuDeviceBootIndex(def, &h->info);
+    JsonBuilder *b = qemuJSONNew("driver", "vfio-pci");
+
+    qemuJSONStr(b, "host", bdf);
+    qemuJSONStr(b, "id", h->info.alias);
+    qemuJSONAddress(b, def, &h->info);
+    if (boot)
+        qemuJSONInt(b, "bootindex", boot);
+    qemuJSONRom(b, &h->info);
+    qemuJSONFinish(argv, "-device", b);
+}
+
+static void
 qemuBuildHostdevs(GPtrArray *argv, const virDomainDef *def)
 {
     size_t i;
 
-    for (i = 0; i < def->hostdevs->len; i++) {
-        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
-        g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
-        unsigned int boot = qemuDeviceBootIndex(def, &h->info);
-        JsonBuilder *b = qemuJSONNew("driver", "vfio-pci");
+    for (i = 0; i < def->hostdevs->len; i++)
+        qemuBuildHostdev(argv, def, g_ptr_array_index(def->hostdevs, i));
+}
 
-        qemuJSONStr(b, "host", bdf);
-        qemuJSONStr(b, "id", h->info.alias);
-        qemuJSONAddress(b, def, &h->info);
-        if (boot)
-            qemuJSONInt(b, "bootindex", boot);
-        qemuJSONRom(b, &h->info);
-        qemuJSONFinish(argv, "-device", b);
+JsonObject *
+qemuBuildHotplugProps(const virDomainDef *def, const char *alias,
+                      GError **errp)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(JsonNode) node = NULL;
+    size_t i;
+
+    for (i = 0; i < def->controllers->len && !argv->len; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+
+        if (virDomainControllerIsPHB(c) && c->idx != 0 &&
+            g_strcmp0(c->info.alias, alias) == 0)
+            qemuBuildPHB(argv, c);
     }
+    for (i = 0; i < def->hostdevs->len && !argv->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+
+        if (g_strcmp0(h->info.alias, alias) == 0)
+            qemuBuildHostdev(argv, def, h);
+    }
+    if (argv->len != 2 ||
+        !(node = json_from_string(g_ptr_array_index(argv, 1), NULL)) ||
+        !JSON_NODE_HOLDS_OBJECT(node)) {
+        virReportError(errp, VIR_ERR_INTERNAL_ERROR,
+                       "domain '%s' has no PHB or host device '%s' to plug",
+                       def->name, alias);
+        return NULL;
+    }
+    return json_node_dup_object(node);
 }
 
 static void

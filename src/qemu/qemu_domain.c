@@ -940,3 +940,60 @@ qemuDomainDefPostParse(virDomainDef *def, GPtrArray *warnings, GError **errp)
     qemuDomainAssignAliases(def);
     return TRUE;
 }
+
+
+gboolean
+qemuDomainHostdevXMLSource(const char *devXML, const char *name,
+                           virPCIDeviceAddress *addr, GError **errp)
+{
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='kvm'><name>%s</name><memory unit='KiB'>262144</memory>"
+        "<os><type arch='ppc64le' machine='pseries'>hvm</type></os>"
+        "<devices>%s</devices></domain>", name, devXML);
+    g_autofree char *what = g_strdup_printf("device XML for domain '%s'", name);
+    g_autoptr(virDomainDef) parsed = NULL;
+
+    if (!(parsed = virDomainDefParseString(xml, strlen(xml), what, errp)))
+        return FALSE;
+    if (parsed->hostdevs->len != 1) {
+        virReportError(errp, VIR_ERR_OPERATION_UNSUPPORTED,
+                       "the device XML for domain '%s' must hold exactly one "
+                       "host PCI device (<hostdev mode='subsystem' "
+                       "type='pci'> or <interface type='hostdev'>)", name);
+        return FALSE;
+    }
+    *addr = ((virDomainHostdevDef *) g_ptr_array_index(parsed->hostdevs, 0))->source;
+    return TRUE;
+}
+
+
+virDomainHostdevDef *
+qemuDomainFindHostdev(const virDomainDef *def, const virPCIDeviceAddress *addr)
+{
+    guint i;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+
+        if (virPCIDeviceAddressEqual(&h->source, addr))
+            return h;
+    }
+    return NULL;
+}
+
+
+void
+qemuDomainRemoveHostdev(virDomainDef *def, virDomainHostdevDef *h)
+{
+    guint i;
+
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *n = g_ptr_array_index(def->nets, i);
+
+        if (n->type == VIR_DOMAIN_NET_TYPE_HOSTDEV && n->hostdev == h) {
+            g_ptr_array_remove_index(def->nets, i);
+            break;
+        }
+    }
+    g_ptr_array_remove(def->hostdevs, h);
+}

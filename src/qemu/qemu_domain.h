@@ -25,3 +25,16 @@ virDomainDef *qemuDomainDefParseAndNormalize(const char *xml, size_t len,
 const char *qemuDomainPHBBusName(const virDomainDef *def, unsigned int idx);
 char *qemuDomainDeviceName(const virDomainDef *def,
                            const virDomainDeviceInfo *info);
+
+/* The host PCI address of the one <hostdev> or <interface type='hostdev'>
+ * in @devXML (a device element, as attach-device and detach-device take
+ * it), for domain @name (errors name it) */
+gboolean qemuDomainHostdevXMLSource(const char *devXML, const char *name,
+                                    virPCIDeviceAddress *addr, GError **errp);
+
+/* The host device of @def with source @addr, or NULL */
+virDomainHostdevDef *qemuDomainFindHostdev(const virDomainDef *def,
+                                           const virPCIDeviceAddress *addr);
+
+/* Removes @h from @def, with the <interface type='hostdev'> it belongs to */
+void qemuDomainRemoveHostdev(virDomainDef *def, virDomainHostdevDef *h);

@@ -699,3 +699,20 @@ qemuMonitorSetTraceEvent(qemuMonitor *mon, const char *name, gboolean enable,
     json_object_set_boolean_member(args, "enable", enable);
     return qemuMonitorSimple(mon, "trace-event-set-state", args, errp);
 }
+
+
+gboolean
+qemuMonitorDeviceAdd(qemuMonitor *mon, JsonObject *props, GError **errp)
+{
+    return qemuMonitorSimple(mon, "device_add", props, errp);
+}
+
+
+gboolean
+qemuMonitorDeviceDel(qemuMonitor *mon, const char *alias, GError **errp)
+{
+    g_autoptr(JsonObject) args = json_object_new();
+
+    json_object_set_string_member(args, "id", alias);
+    return qemuMonitorSimple(mon, "device_del", args, errp);
+}

@@ -77,3 +77,12 @@ gboolean qemuMonitorQuit(qemuMonitor *mon, GError **errp);
 /* trace-event-set-state; @name may be a pattern */
 gboolean qemuMonitorSetTraceEvent(qemuMonitor *mon, const char *name,
                                   gboolean enable, GError **errp);
+
+/* device_add with @props (borrowed: "driver", "id", ... as -device JSON);
+ * QEMU has realized the device when it answers */
+gboolean qemuMonitorDeviceAdd(qemuMonitor *mon, JsonObject *props,
+                              GError **errp);
+/* device_del: asks the guest to release @alias; DEVICE_DELETED follows
+ * once it has (a pseries guest needs its hotplug tools for that) */
+gboolean qemuMonitorDeviceDel(qemuMonitor *mon, const char *alias,
+                              GError **errp);

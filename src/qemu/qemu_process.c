@@ -183,6 +183,9 @@ qemuProcessControl(qemuDriver *drv, const char *name, const char *execute,
     g_autofree char *text = NULL;
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     JsonObject *obj = args ? json_object_ref(args) : json_object_new();
+    /* a request that waits (detach-device) gets its own time and more */
+    int waitMs = (30 + (int) CLAMP(json_object_get_int_member_with_default(
+                                       obj, "timeout", 0), 0, 3600)) * 1000;
     JsonObject *reply;
     struct pollfd pfd;
     char buf[4096];
@@ -214,7 +217,7 @@ qemuProcessControl(qemuDriver *drv, const char *name, const char *execute,
     while (!strchr(in->str, '\n')) {
         ssize_t n;
 
-        if (poll(&pfd, 1, 30000) <= 0 || (n = read(fd, buf, sizeof(buf))) <= 0)
+        if (poll(&pfd, 1, waitMs) <= 0 || (n = read(fd, buf, sizeof(buf))) <= 0)
             break;
         g_string_append_len(in, buf, n);
     }

@@ -26,6 +26,15 @@ qemuStatusOwnerFree(qemuStatusOwner *own)
     g_free(own);
 }
 
+static void
+qemuStatusDeviceEventFree(gpointer p)
+{
+    qemuStatusDeviceEvent *ev = p;
+
+    g_free(ev->alias);
+    g_free(ev);
+}
+
 qemuDomainStatus *
 qemuDomainStatusNew(void)
 {
@@ -34,6 +43,7 @@ qemuDomainStatusNew(void)
     st->refs = 1;
 
     st->owners = g_ptr_array_new_with_free_func((GDestroyNotify) qemuStatusOwnerFree);
+    st->deviceEvents = g_ptr_array_new_with_free_func(qemuStatusDeviceEventFree);
     return st;
 }
 
@@ -55,6 +65,7 @@ qemuDomainStatusFree(qemuDomainStatus *st)
     g_free(st->defXML);
     g_free(st->handoff);
     g_ptr_array_unref(st->owners);
+    g_ptr_array_unref(st->deviceEvents);
     g_free(st);
 }
 
@@ -107,6 +118,21 @@ qemuDomainStatusSave(const qemuDriverConfig *cfg, const qemuDomainStatus *st,
         json_array_add_object_element(owners, o);
     }
     json_object_set_array_member(obj, "owners", owners);
+    if (st->deviceEvents && st->deviceEvents->len) {
+        JsonArray *evs = json_array_new();
+
+        for (i = 0; i < st->deviceEvents->len; i++) {
+            qemuStatusDeviceEvent *ev = g_ptr_array_index(st->deviceEvents, i);
+            JsonObject *o = json_object_new();
+
+            json_object_set_int_member(o, "seq", ev->seq);
+            json_object_set_string_member(o, "event", ev->removed ?
+                                          "removed" : "removal-failed");
+            json_object_set_string_member(o, "alias", ev->alias);
+            json_array_add_object_element(evs, o);
+        }
+        json_object_set_array_member(obj, "device-events", evs);
+    }
     json_object_set_string_member(obj, "definition", st->defXML ? st->defXML : "");
     json_node_init_object(root, obj);
     json_object_unref(obj);
@@ -126,6 +152,7 @@ qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
     g_autoptr(GError) lerr = NULL;
     JsonObject *obj;
     JsonArray *owners;
+    JsonArray *evs;
     guint i;
 
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
@@ -169,7 +196,40 @@ qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
         own->mode = json_object_get_int_member_with_default(o, "mode", 0600);
         g_ptr_array_add(st->owners, own);
     }
+    evs = json_object_has_member(obj, "device-events") ?
+        json_object_get_array_member(obj, "device-events") : NULL;
+    for (i = 0; evs && i < json_array_get_length(evs); i++) {
+        JsonObject *o = json_array_get_object_element(evs, i);
+        qemuStatusDeviceEvent *ev;
+
+        if (!o || !json_object_has_member(o, "alias"))
+            continue;
+        ev = g_new0(qemuStatusDeviceEvent, 1);
+        ev->seq = json_object_get_int_member_with_default(o, "seq", 0);
+        ev->removed = g_strcmp0(json_object_get_string_member_with_default(
+                                    o, "event", ""), "removed") == 0;
+        ev->alias = g_strdup(json_object_get_string_member(o, "alias"));
+        g_ptr_array_add(st->deviceEvents, ev);
+    }
     return g_steal_pointer(&st);
+}
+
+void
+qemuDomainStatusAddDeviceEvent(qemuDomainStatus *st, gboolean removed,
+                               const char *alias)
+{
+    qemuStatusDeviceEvent *ev = g_new0(qemuStatusDeviceEvent, 1);
+    guint64 last = 0;
+
+    if (st->deviceEvents->len)
+        last = ((qemuStatusDeviceEvent *) g_ptr_array_index(
+                    st->deviceEvents, st->deviceEvents->len - 1))->seq;
+    ev->seq = last + 1;
+    ev->removed = removed;
+    ev->alias = g_strdup(alias);
+    g_ptr_array_add(st->deviceEvents, ev);
+    if (st->deviceEvents->len > QEMU_STATUS_DEVICE_EVENTS)
+        g_ptr_array_remove_index(st->deviceEvents, 0);
 }
 
 int

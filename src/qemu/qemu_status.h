@@ -51,7 +51,25 @@ typedef struct {
     char *defXML;                   /* the live definition */
     char *handoff;                  /* "seccomp" or "dac" */
     GPtrArray *owners;              /* qemuStatusOwner */
+    GPtrArray *deviceEvents;        /* qemuStatusDeviceEvent, the last
+                                     * QEMU_STATUS_DEVICE_EVENTS */
 } qemuDomainStatus;
+
+/* A hot-unplug outcome, for tcevirtd's DEVICE_REMOVED and
+ * DEVICE_REMOVAL_FAILED: numbered so that a watcher reading the status
+ * later still sees each once */
+typedef struct {
+    guint64 seq;
+    gboolean removed;               /* FALSE: removal failed */
+    char *alias;
+} qemuStatusDeviceEvent;
+
+#define QEMU_STATUS_DEVICE_EVENTS 16
+
+/* Appends an event (dropping the oldest past QEMU_STATUS_DEVICE_EVENTS);
+ * the caller saves the status */
+void qemuDomainStatusAddDeviceEvent(qemuDomainStatus *st, gboolean removed,
+                                    const char *alias);
 
 qemuDomainStatus *qemuDomainStatusNew(void);
 /* A status shared between threads (the daemon's cache) is read-only */

@@ -21,7 +21,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "qemu_supervisor.h"
+#include "qemu_supervisor_priv.h"
+#include "qemu_hotplug.h"
 #include "qemu_command.h"
 #include "qemu_identity.h"
 #include "qemu_monitor.h"
@@ -41,36 +42,6 @@
 #define QEMU_TERM_WAIT_MS 5000          /* SIGTERM, then SIGKILL */
 #define QEMU_LOG_ROTATE_BYTES (8 << 20)  /* a domain log past it: NAME.log.1 */
 
-typedef struct {
-    qemuSupervisorParams *p;
-    qemuDomainStatus *st;
-    uid_t uid;                      /* QEMU's: the domain's own id, or user's */
-    gid_t gid;
-    gid_t *groups;                  /* supplementary: user's, not its gid */
-    int ngroups;
-    int lockFd;
-    int logFd;
-    pid_t pid;
-    int pidfd;
-    virSeccompBroker *broker;
-    GThread *brokerThread;
-    gint stopBroker;
-    qemuMonitor *mon;
-    int ctlFd;
-    const char *reason;             /* why QEMU is being stopped */
-    gboolean guestShutdown;
-    int killStage;                  /* 0 none, 1 quit sent, 2 SIGTERM sent, 3 SIGKILL */
-    gint64 killAt;                  /* monotonic µs of the next escalation */
-    gint64 powerdownDeadline;       /* shutdown --timeout, 0 = none */
-    gboolean restarted;             /* STOP/RESUME already queued are stale */
-    guint64 memlock;                /* RLIMIT_MEMLOCK of QEMU, 0 = as is */
-    const char *logPath;            /* the domain log, sv->logFd */
-    int qemuOut;                    /* read end of QEMU's stdout/stderr */
-    GThread *logThread;             /* copies it into the log */
-    gint stopLog;
-    GHashTable *chrFds;             /* unix chardevs bound for QEMU */
-    GPtrArray *warnings;            /* for the CLI, with the result */
-} qemuSupervisor;
 
 char *
 qemuSupervisorControlPath(const qemuDriverConfig *cfg, const char *name)
@@ -78,7 +49,7 @@ qemuSupervisorControlPath(const qemuDriverConfig *cfg, const char *name)
     return qemuDomainStatusPath(cfg, name, "ctl");
 }
 
-static void G_GNUC_PRINTF(2, 3)
+void
 qemuSupervisorLog(qemuSupervisor *sv, const char *fmt, ...)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -140,14 +111,16 @@ qemuSupervisorBrokerThread(gpointer opaque)
     return NULL;
 }
 
-static gboolean
+gboolean
 qemuSupervisorSaveStatus(qemuSupervisor *sv, int state, const char *reason)
 {
     g_autoptr(GError) err = NULL;
 
+    char *old = sv->st->reason;
+
     sv->st->state = state;
-    g_free(sv->st->reason);
-    sv->st->reason = g_strdup(reason);
+    sv->st->reason = g_strdup(reason);      /* @reason may be the old one */
+    g_free(old);
     if (!qemuDomainStatusSave(sv->p->cfg, sv->st, &err)) {
         qemuSupervisorLog(sv, "%s", err->message);
         return FALSE;
@@ -157,9 +130,7 @@ qemuSupervisorSaveStatus(qemuSupervisor *sv, int state, const char *reason)
 
 /* ---- lending files to QEMU's uid, recorded to be given back ---- */
 
-/* Records owner and mode of @path (as @sb says) in the status, then gives
- * it to QEMU's uid and gid with @mode; the teardown restores the record */
-static gboolean
+gboolean
 qemuSupervisorLend(qemuSupervisor *sv, const char *path,
                    const struct stat *sb, mode_t mode, const char *what,
                    GError **errp)
@@ -769,20 +740,20 @@ qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
     return TRUE;
 }
 
-/* QEMU's locked-memory limit, from what this kernel says of the groups
- * (bound to vfio-pci by now) */
-static gboolean
-qemuSupervisorMemlock(qemuSupervisor *sv, GArray *groups, GError **errp)
+gboolean
+qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
+                      GArray *groups, guint64 *limit, GError **errp)
 {
     g_auto(qemuMemLock) ml = { 0 };
-    qemuMemLockHost host;
+    qemuMemLockHost host = sv->memlockHost;
 
-    qemuMemLockHostFromSystem(&host);
+    if (!host.pageSize)
+        qemuMemLockHostFromSystem(&host);
     if (!qemuMemLockHostReadGroups(&host, (const int *) groups->data,
                                    groups->len, errp) ||
-        !qemuDomainGetMemLockLimit(sv->p->def, &host, &ml, errp))
+        !qemuDomainGetMemLockLimit(def, &host, &ml, errp))
         return FALSE;
-    if (host.iommuGroup >= 0) {
+    if (groups->len) {
         g_autofree char *sizes = virVFIOPageSizesFormat(host.iommuPageSizes);
 
         qemuSupervisorLog(sv, "IOMMU of the host devices' groups "
@@ -794,7 +765,8 @@ qemuSupervisorMemlock(qemuSupervisor *sv, GArray *groups, GError **errp)
         qemuSupervisorLog(sv, "warning: %s", ml.warning);
         g_ptr_array_add(sv->warnings, g_strdup(ml.warning));
     }
-    sv->memlock = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
+    sv->memlockHost = host;
+    *limit = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
     return TRUE;
 }
 
@@ -848,7 +820,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
             return FALSE;
     }
-    if (!qemuSupervisorMemlock(sv, groups, errp))
+    if (!qemuSupervisorMemlock(sv, def, groups, &sv->memlock, errp))
         return FALSE;
     if (!qemuSupervisorLendFiles(sv, errp) ||
         !qemuSupervisorMemoryDir(sv, &ccfg, errp) ||
@@ -1097,6 +1069,10 @@ qemuSupervisorEvents(qemuSupervisor *sv)
         } else if (g_str_equal(event->name, "RESUME") && !sv->killStage &&
                    sv->st->state != QEMU_STATE_RUNNING) {
             qemuSupervisorSaveStatus(sv, QEMU_STATE_RUNNING, "unpaused");
+        } else if (g_str_equal(event->name, "DEVICE_DELETED") && !sv->killStage) {
+            /* a guest that released a device after detach timed out */
+            qemuHotplugRemoved(sv, json_object_get_string_member_with_default(
+                                   event->data, "device", ""));
         } else if (g_str_equal(event->name, "GUEST_PANICKED") && !sv->killStage) {
             qemuSupervisorLog(sv, "the guest panicked");
             qemuSupervisorLifecycle(sv, sv->p->def->onCrash, "the guest panicked",
@@ -1222,6 +1198,31 @@ qemuSupervisorHandle(qemuSupervisor *sv, JsonObject *req)
         qemuSupervisorSaveStatus(sv, cmd[0] == 's' ? QEMU_STATE_PAUSED :
                                  QEMU_STATE_RUNNING,
                                  cmd[0] == 's' ? "user" : "unpaused");
+        return qemuSupervisorReply(TRUE, NULL);
+    }
+    if (g_str_equal(cmd, "attach-device")) {
+        const char *xml = json_object_get_string_member_with_default(req, "xml", "");
+        g_autofree char *alias = qemuHotplugAttach(sv, xml, &err);
+
+        if (!alias)
+            return qemuSupervisorError(err);
+        return qemuSupervisorReply(TRUE, json_node_init_string(json_node_alloc(),
+                                                              alias));
+    }
+    if (g_str_equal(cmd, "detach-device")) {
+        const char *xml = json_object_get_string_member_with_default(req, "xml", "");
+        gint64 timeout = json_object_get_int_member_with_default(
+            req, "timeout", QEMU_HOTPLUG_DEFAULT_TIMEOUT);
+
+        if (timeout < 1 || timeout > 3600) {
+            virReportError(&err, VIR_ERR_INVALID_ARG,
+                           "detach timeout %" G_GINT64_FORMAT " s of domain "
+                           "'%s' is out of range (1 to 3600 s)", timeout,
+                           sv->st->name);
+            return qemuSupervisorError(err);
+        }
+        if (!qemuHotplugDetach(sv, xml, timeout, &err))
+            return qemuSupervisorError(err);
         return qemuSupervisorReply(TRUE, NULL);
     }
     virReportError(&err, VIR_ERR_NO_SUPPORT,
@@ -1422,9 +1423,11 @@ qemuSupervisorRun(qemuSupervisorParams *p)
     g_autofree char *ctlPath = qemuSupervisorControlPath(cfg, p->def->name);
     g_autoptr(GError) err = NULL;
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) pendingDel = g_ptr_array_new_with_free_func(g_free);
     qemuSupervisor sv = { .p = p, .st = st, .lockFd = -1, .logFd = -1,
                           .pidfd = -1, .ctlFd = -1, .warnings = warnings,
-                          .logPath = logPath, .qemuOut = -1 };
+                          .logPath = logPath, .qemuOut = -1,
+                          .pendingDel = pendingDel };
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *reason;
 

@@ -53,6 +53,8 @@ virErrorCodeDescription(int code)
         return "system error";
     case VIR_ERR_RESOURCE_BUSY:
         return "resource busy";
+    case VIR_ERR_DEVICE_MISSING:
+        return "device not found";
     case VIR_ERR_OPERATION_TIMEOUT:
         return "Timed out during operation";
     case VIR_ERR_DOM_EXIST:

@@ -35,6 +35,7 @@ typedef enum {
     VIR_ERR_ARGUMENT_UNSUPPORTED = 74,
     VIR_ERR_OPERATION_UNSUPPORTED = 84,
     VIR_ERR_RESOURCE_BUSY = 87,
+    VIR_ERR_DEVICE_MISSING = 99,
 } virErrorNumber;
 
 #define virReportError(errp, code, ...) \

@@ -26,6 +26,7 @@
 struct _virSeccompBroker {
     int listener;
     char *devDir;               /* normalised, no trailing '/' */
+    GMutex lock;                /* groups change while the broker runs */
     unsigned int *groups;
     size_t ngroups;
     struct seccomp_notif *req;
@@ -259,6 +260,8 @@ virSeccompBrokerClassify(virSeccompBroker *b, const char *path,
         return VIR_SECCOMP_CONTINUE;
     rest++;
     if (g_str_equal(rest, "vfio")) {
+        g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&b->lock);
+
         if (b->ngroups)
             return VIR_SECCOMP_INJECT;
         *reason = g_strdup("this domain has no VFIO group");
@@ -267,6 +270,8 @@ virSeccompBrokerClassify(virSeccompBroker *b, const char *path,
     if (g_ascii_isdigit(*rest) && !(rest[0] == '0' && rest[1]) &&
         strspn(rest, "0123456789") == strlen(rest) &&
         g_ascii_string_to_unsigned(rest, 10, 0, UINT_MAX, &group, NULL)) {
+        g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&b->lock);
+
         for (i = 0; i < b->ngroups; i++) {
             if (b->groups[i] == group)
                 return VIR_SECCOMP_INJECT;
@@ -448,6 +453,7 @@ virSeccompBrokerNew(int listener,
     }
 
     b = g_new0(virSeccompBroker, 1);
+    g_mutex_init(&b->lock);
     b->listener = listener;
     b->devDir = virSeccompNormalise(devDir);
     b->groups = g_new0(unsigned int, MAX(ngroups, 1));
@@ -471,6 +477,7 @@ virSeccompBrokerFree(virSeccompBroker *b)
         close(b->listener);
     g_free(b->devDir);
     g_free(b->groups);
+    g_mutex_clear(&b->lock);
     g_free(b->req);
     g_free(b->resp);
     g_free(b);
@@ -525,4 +532,18 @@ virSeccompCanHandOff(char **why)
                            "SECCOMP_IOCTL_NOTIF_ADDFD and "
                            "SECCOMP_ADDFD_FLAG_SEND (5.14)", uts.release);
     return TRUE;
+}
+
+
+void
+virSeccompBrokerSetGroups(virSeccompBroker *b, const unsigned int *groups,
+                          size_t ngroups)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&b->lock);
+
+    g_free(b->groups);
+    b->groups = g_new0(unsigned int, MAX(ngroups, 1));
+    if (ngroups > 0)
+        memcpy(b->groups, groups, ngroups * sizeof(*groups));
+    b->ngroups = ngroups;
 }

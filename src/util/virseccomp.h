@@ -77,6 +77,12 @@ virSeccompBroker *virSeccompBrokerNew(int listener,
                                       size_t ngroups,
                                       GError **errp);
 void virSeccompBrokerFree(virSeccompBroker *b);
+
+/* The groups the domain owns from now on (hotplug); safe while another
+ * thread runs virSeccompBrokerHandle().  A group fd QEMU already holds is
+ * not taken back: the caller waits for QEMU to close it. */
+void virSeccompBrokerSetGroups(virSeccompBroker *b, const unsigned int *groups,
+                               size_t ngroups);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virSeccompBroker, virSeccompBrokerFree);
 
 /* The listener: poll it for POLLIN, then call virSeccompBrokerHandle() */
