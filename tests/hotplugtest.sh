@@ -127,6 +127,18 @@ ok "a group another domain holds: refused naming it" $? "rc=$rc $(why hp-a)"
 t destroy hp-b && restored
 ok "... destroying that domain releases its hot-plugged device" $? "$(why hp-b)"
 
+# a <hard_limit> (the administrator's) below what the device needs: the
+# attach goes on, as start does, and says so
+if [ "$sysres" = 0 ]; then
+    t start hp-a
+    t attach-device hp-a "$tmp/d0.xml" --live; rc=$?
+    [ $rc = 0 ] && grep -q "^warning: domain 'hp-a': <memtune><hard_limit> of 8192 KiB is below the [0-9]* KiB" "$tmp/err"
+    ok "a hard_limit below the new need: attached, with the warning start gives" $? "rc=$rc $(why hp-a)"
+    t destroy hp-a
+else
+    n=$((n + 1)); echo "ok $n a hard_limit below the new need # SKIP the domains have none here"
+fi
+
 # a failing device_add: every step undone
 t destroy hp-a
 FAKEQEMU_DEVICE_ADD_FAIL=hostdev0 "$tcevirt" start hp-a >/dev/null 2>&1

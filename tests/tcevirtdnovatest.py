@@ -8,7 +8,8 @@ device listing with each device's XML, then an instance's life (define
 with a managed hostdev, start paused, resume, info, XML, destroy with the
 lifecycle events, undefine) and the error codes Nova branches on.  TAP.
 
-usage: tcevirtdnovatest.py URI DOMAIN-XML   (tests/tcevirtdtest.sh nova)
+usage: tcevirtdnovatest.py URI DOMAIN-XML HOTPLUG-DOMAIN-XML
+       (tests/tcevirtdtest.sh nova)
 """
 import sys
 import threading
@@ -17,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-uri, xmlpath = sys.argv[1:3]
+uri, xmlpath, hotpath = sys.argv[1:4]
 n = 0
 failed = 0
 
@@ -74,12 +75,23 @@ def lifecycle(c, dom, event, detail, opaque):
 ids = []
 ids.append(conn.domainEventRegisterAny(
     None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle, None))
+devevents = []
+
+
+def device_event(kind):
+    def cb(c, dom, alias, opaque):
+        with cond:
+            devevents.append((kind, dom.name(), alias))
+            cond.notify_all()
+    return cb
+
+
 ids.append(conn.domainEventRegisterAny(
     None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-    lambda c, d, alias, o: None, None))
+    device_event("removed"), None))
 ids.append(conn.domainEventRegisterAny(
     None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
-    lambda c, d, alias, o: None, None))
+    device_event("removal-failed"), None))
 ok("the three domain events Nova registers are accepted",
    len(set(ids)) == 3 and all(i >= 0 for i in ids), ids)
 conn.registerCloseCallback(lambda c, reason, o: None, None)
@@ -174,6 +186,50 @@ ok("isActive and isPersistent", dom.isActive() == 1 and dom.isPersistent() == 1)
 code, msg = code_of(lambda: dom.create())
 ok("starting a running domain: VIR_ERR_OPERATION_INVALID (55)",
    code == libvirt.VIR_ERR_OPERATION_INVALID, (code, msg))
+
+# driver.py attach_interface / _detach_with_retry: a hostdev hot-plugged
+# into a running instance, then detached live with the DEVICE_REMOVED wait
+# Nova does
+inst = dom
+dom = conn.defineXML(open(hotpath).read())
+dom.create()
+hostdev = ("<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+           "<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+           "</source></hostdev>")
+dom.attachDeviceFlags(hostdev, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+x = ET.fromstring(dom.XMLDesc(0))
+hot = [h for h in x.findall("devices/hostdev")
+       if h.find("source/address").get("domain") == "0x0000"]
+alias = hot[0].find("alias").get("name") if hot else None
+ok("attachDeviceFlags(AFFECT_LIVE): the live XML has it with alias and address",
+   alias is not None and hot[0].find("address[@type='pci']") is not None,
+   dom.XMLDesc(0))
+ok("... not in the persistent definition",
+   "0x0000" not in [h.find("source/address").get("domain") for h in
+                    ET.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+                    .findall("devices/hostdev")])
+dom.detachDeviceFlags(hostdev, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+with cond:
+    cond.wait_for(lambda: ("removed", "td-hot", alias) in devevents,
+                  timeout=20)
+ok("detachDeviceFlags(AFFECT_LIVE), then DEVICE_REMOVED with its alias",
+   ("removed", "td-hot", alias) in devevents, devevents)
+x = ET.fromstring(dom.XMLDesc(0))
+ok("... and the live XML no longer has it (Nova's check before it stops "
+   "retrying)", all(h.find("alias").get("name") != alias
+                    for h in x.findall("devices/hostdev")))
+code, msg = code_of(lambda: dom.detachDeviceFlags(
+    hostdev, libvirt.VIR_DOMAIN_AFFECT_LIVE))
+ok("detaching it again: VIR_ERR_DEVICE_MISSING (99), Nova's DeviceNotFound",
+   code == libvirt.VIR_ERR_DEVICE_MISSING, (code, msg))
+code, msg = code_of(lambda: dom.attachDeviceFlags(
+    "<disk type='file' device='disk'><source file='/dev/null'/>"
+    "<target dev='vda' bus='virtio'/></disk>", libvirt.VIR_DOMAIN_AFFECT_LIVE))
+ok("attaching a disk live: VIR_ERR_OPERATION_UNSUPPORTED (84)",
+   code == libvirt.VIR_ERR_OPERATION_UNSUPPORTED, (code, msg))
+dom.destroy()
+dom.undefine()
+dom = inst
 dom.destroy()
 ok("destroy: shut off", dom.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF)
 

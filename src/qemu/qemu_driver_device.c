@@ -108,8 +108,19 @@ qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
         json_object_set_string_member(req, "xml", devXML);
         if (!(ret = qemuProcessControl(drv, name, "attach-device", req, errp)))
             return FALSE;
-        if (alias && JSON_NODE_HOLDS_VALUE(ret))
-            *alias = g_strdup(json_node_get_string(ret));
+        if (JSON_NODE_HOLDS_OBJECT(ret)) {
+            JsonObject *obj = json_node_get_object(ret);
+            JsonArray *warn = json_object_has_member(obj, "warnings") ?
+                json_object_get_array_member(obj, "warnings") : NULL;
+            guint i;
+
+            for (i = 0; warn && i < json_array_get_length(warn); i++)
+                virWarningAdd(warnings, "%s",
+                              json_array_get_string_element(warn, i));
+            if (alias)
+                *alias = g_strdup(json_object_get_string_member_with_default(
+                                      obj, "alias", ""));
+        }
     }
     /* the live device stays if the definition cannot take it, as in
      * libvirt: say so */
@@ -141,7 +152,9 @@ qemuDriverDetachDevice(qemuDriver *drv, const char *nameOrUUID,
     name = g_strdup(d->def->name);
     if (live) {
         json_object_set_string_member(req, "xml", devXML);
-        if (timeout)
+        if (timeout == QEMU_DETACH_ASYNC)
+            json_object_set_boolean_member(req, "async", TRUE);
+        else
             json_object_set_int_member(req, "timeout", timeout);
         if (!(ret = qemuProcessControl(drv, name, "detach-device", req, errp)))
             return FALSE;

@@ -21,7 +21,13 @@ gboolean qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
                                 const char *devXML, unsigned int flags,
                                 GPtrArray *warnings, char **alias,
                                 GError **errp);
-/* @timeout: seconds the guest gets to release the device (0: 20) */
+/* libvirt's live detach: the guest gets a few seconds, then the call
+ * returns with the removal pending (DEVICE_REMOVED comes when it is done) */
+#define QEMU_DETACH_ASYNC 0
+
+/* @timeout: seconds the guest gets to release the device before the call
+ * fails, the device staying attached and a DEVICE_REMOVAL_FAILED recorded;
+ * QEMU_DETACH_ASYNC: libvirt's behaviour instead */
 gboolean qemuDriverDetachDevice(qemuDriver *drv, const char *nameOrUUID,
                                 const char *devXML, unsigned int flags,
                                 unsigned int timeout, GPtrArray *warnings,

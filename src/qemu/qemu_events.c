@@ -40,6 +40,7 @@ typedef struct {
     gboolean persistent;
     qemuEventSeen seen;
     int id;
+    guint64 deviceSeq;              /* the last device event emitted */
 } qemuEventDomain;
 
 struct _qemuEventWatcher {
@@ -83,7 +84,8 @@ static void
 qemuEventEmit(qemuEventWatcher *w, const char *name, qemuEventDomain *d,
               int event, int detail)
 {
-    qemuDomainEvent ev = { (char *) name, { 0 }, d->id, event, detail };
+    qemuDomainEvent ev = { (char *) name, { 0 }, d->id, event, detail,
+                           QEMU_DOMAIN_EVENT_LIFECYCLE, NULL };
 
     memcpy(ev.uuid, d->uuid, VIR_UUID_BUFLEN);
     w->func(&ev, w->opaque);
@@ -125,6 +127,31 @@ qemuEventUndefined(qemuEventWatcher *w, const char *name)
         g_hash_table_remove(w->doms, name);
 }
 
+/* The hot-unplug outcomes recorded since the last look; at the first look
+ * (or a new QEMU: the numbers start again) only remembered */
+static void
+qemuEventDevices(qemuEventWatcher *w, const char *name, qemuEventDomain *d,
+                 const qemuDomainStatus *st, gboolean emit)
+{
+    guint64 last = 0;
+    guint i;
+
+    for (i = 0; i < st->deviceEvents->len; i++) {
+        qemuStatusDeviceEvent *dev = g_ptr_array_index(st->deviceEvents, i);
+        qemuDomainEvent ev = { (char *) name, { 0 }, d->id, 0, 0,
+                               dev->removed ? QEMU_DOMAIN_EVENT_DEVICE_REMOVED :
+                               QEMU_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED,
+                               dev->alias };
+
+        last = dev->seq;
+        if (!emit || dev->seq <= d->deviceSeq)
+            continue;
+        memcpy(ev.uuid, d->uuid, VIR_UUID_BUFLEN);
+        w->func(&ev, w->opaque);
+    }
+    d->deviceSeq = last;
+}
+
 /* A supervisor wrote the status of @name */
 static void
 qemuEventStatus(qemuEventWatcher *w, const char *name, gboolean emit)
@@ -151,6 +178,7 @@ qemuEventStatus(qemuEventWatcher *w, const char *name, gboolean emit)
     d = qemuEventDomainGet(w, name);
     if (st->uuid)
         virUUIDParse(st->uuid, d->uuid);
+    qemuEventDevices(w, name, d, st, emit);
     was = d->seen;
     d->seen = now;
     d->id = st->qemuPid > 0 ? (int) st->qemuPid : -1;
@@ -175,6 +203,7 @@ qemuEventShutoff(qemuEventWatcher *w, const char *name)
         return;
     d->seen = SEEN_SHUTOFF;
     d->id = -1;
+    d->deviceSeq = 0;
     qemuEventEmit(w, name, d, EV_STOPPED, qemuEventStoppedDetail(reason));
     if (!d->persistent)
         g_hash_table_remove(w->doms, name);

@@ -9,7 +9,8 @@
  * libvirt's lifecycle event (STARTED booted, SUSPENDED paused, RESUMED
  * unpaused, STOPPED destroyed/shutdown/crashed/failed, DEFINED
  * added/updated, UNDEFINED removed), whether the daemon, the tcevirt CLI,
- * the guest or a crash caused it.
+ * the guest or a crash caused it.  A hot-unplug's outcome the supervisor
+ * records in the status becomes DEVICE_REMOVED or DEVICE_REMOVAL_FAILED.
  */
 #pragma once
 
@@ -18,12 +19,20 @@
 #include "qemu_conf.h"
 #include "viruuid.h"
 
+typedef enum {
+    QEMU_DOMAIN_EVENT_LIFECYCLE = 0,    /* event, detail */
+    QEMU_DOMAIN_EVENT_DEVICE_REMOVED,   /* alias */
+    QEMU_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED, /* alias */
+} qemuDomainEventKind;
+
 typedef struct {
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;                         /* QEMU's pid while running, else -1 */
     int event;                      /* VIR_DOMAIN_EVENT_* */
     int detail;
+    int kind;                       /* qemuDomainEventKind */
+    const char *alias;              /* the device, for the device events */
 } qemuDomainEvent;
 
 typedef void (*qemuDomainEventFunc)(const qemuDomainEvent *ev,

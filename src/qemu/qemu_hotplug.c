@@ -304,8 +304,9 @@ qemuHotplugAttach(qemuSupervisor *sv, const char *devXML, GError **errp)
         goto rollback;
     prepared = TRUE;
     virProcessCrashPoint("hotplug-prepared");
-    /* 3. QEMU may lock what the new containers and tables will charge */
-    if (!qemuSupervisorMemlock(sv, nd, newGroups, &limit, errp) ||
+    /* 3. QEMU may lock what the new containers and tables will charge (a
+     * <hard_limit> below it is the administrator's: warned, as at start) */
+    if (!qemuSupervisorMemlock(sv, nd, newGroups, &limit, NULL, errp) ||
         (limit > sv->memlock && !qemuHotplugSetMemlock(sv, limit, errp)))
         goto rollback;
     /* 4. this QEMU, and only it, may open the group */
@@ -457,7 +458,7 @@ qemuHotplugRemoved(qemuSupervisor *sv, const char *alias)
     qemuHotplugLendGroups(sv, nd, NULL);
     if (!sv->broker)
         qemuHotplugUnlendGroup(sv, group);
-    if (qemuSupervisorMemlock(sv, nd, none, &limit, &err) && limit)
+    if (qemuSupervisorMemlock(sv, nd, none, &limit, NULL, &err) && limit)
         qemuHotplugSetMemlock(sv, limit, NULL);
     g_clear_error(&err);
     qemuHotplugSetDef(sv, g_steal_pointer(&nd));
@@ -475,12 +476,12 @@ qemuHotplugRemoved(qemuSupervisor *sv, const char *alias)
 
 gboolean
 qemuHotplugDetach(qemuSupervisor *sv, const char *devXML,
-                  unsigned int timeoutSec, GError **errp)
+                  unsigned int timeoutSec, gboolean async, GError **errp)
 {
     const virDomainDef *def = sv->p->def;
     virDomainHostdevDef *h;
     g_autofree char *alias = NULL;
-    gint64 deadline = g_get_monotonic_time() + timeoutSec * G_TIME_SPAN_SECOND;
+    gint64 deadline;
     gboolean pending = FALSE;
     guint i;
 
@@ -516,6 +517,9 @@ qemuHotplugDetach(qemuSupervisor *sv, const char *devXML,
     }
     if (!pending)
         g_ptr_array_add(sv->pendingDel, g_strdup(alias));
+    if (async)
+        timeoutSec = MIN(timeoutSec, QEMU_HOTPLUG_ASYNC_WAIT);
+    deadline = g_get_monotonic_time() + timeoutSec * G_TIME_SPAN_SECOND;
     qemuSupervisorLog(sv, "hot-unplug: asked the guest to release %s (%u s)",
                       alias, timeoutSec);
     for (;;) {
@@ -533,6 +537,11 @@ qemuHotplugDetach(qemuSupervisor *sv, const char *devXML,
         if (g_str_equal(dev, alias))
             return TRUE;
     }
+    if (async) {
+        qemuSupervisorLog(sv, "hot-unplug: %s not released yet; the removal "
+                          "completes when the guest releases it", alias);
+        return TRUE;
+    }
     qemuDomainStatusAddDeviceEvent(sv->st, FALSE, alias);
     qemuSupervisorSaveStatus(sv, sv->st->state, sv->st->reason);
     virReportError(errp, VIR_ERR_OPERATION_TIMEOUT,
@@ -542,4 +551,22 @@ qemuHotplugDetach(qemuSupervisor *sv, const char *devXML,
                    "it); detach again to retry", sv->st->name, alias,
                    timeoutSec);
     return FALSE;
+}
+
+
+void
+qemuHotplugRefused(qemuSupervisor *sv, const char *alias)
+{
+    guint i;
+
+    for (i = 0; i < sv->pendingDel->len; i++) {
+        if (!g_str_equal(g_ptr_array_index(sv->pendingDel, i), alias))
+            continue;
+        g_ptr_array_remove_index(sv->pendingDel, i);
+        qemuSupervisorLog(sv, "hot-unplug: the guest refused to release %s; "
+                          "it stays attached", alias);
+        qemuDomainStatusAddDeviceEvent(sv->st, FALSE, alias);
+        qemuDomainStatusSave(sv->p->cfg, sv->st, NULL);
+        return;
+    }
 }

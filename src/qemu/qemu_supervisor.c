@@ -742,7 +742,8 @@ qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
 
 gboolean
 qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
-                      GArray *groups, guint64 *limit, GError **errp)
+                      GArray *groups, guint64 *limit, guint64 *need,
+                      GError **errp)
 {
     g_auto(qemuMemLock) ml = { 0 };
     qemuMemLockHost host = sv->memlockHost;
@@ -767,6 +768,8 @@ qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
     }
     sv->memlockHost = host;
     *limit = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
+    if (need)
+        *need = ml.need;
     return TRUE;
 }
 
@@ -820,7 +823,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
             return FALSE;
     }
-    if (!qemuSupervisorMemlock(sv, def, groups, &sv->memlock, errp))
+    if (!qemuSupervisorMemlock(sv, def, groups, &sv->memlock, NULL, errp))
         return FALSE;
     if (!qemuSupervisorLendFiles(sv, errp) ||
         !qemuSupervisorMemoryDir(sv, &ccfg, errp) ||
@@ -1073,6 +1076,10 @@ qemuSupervisorEvents(qemuSupervisor *sv)
             /* a guest that released a device after detach timed out */
             qemuHotplugRemoved(sv, json_object_get_string_member_with_default(
                                    event->data, "device", ""));
+        } else if (g_str_equal(event->name, "DEVICE_UNPLUG_GUEST_ERROR") &&
+                   !sv->killStage) {
+            qemuHotplugRefused(sv, json_object_get_string_member_with_default(
+                                   event->data, "device", ""));
         } else if (g_str_equal(event->name, "GUEST_PANICKED") && !sv->killStage) {
             qemuSupervisorLog(sv, "the guest panicked");
             qemuSupervisorLifecycle(sv, sv->p->def->onCrash, "the guest panicked",
@@ -1202,12 +1209,24 @@ qemuSupervisorHandle(qemuSupervisor *sv, JsonObject *req)
     }
     if (g_str_equal(cmd, "attach-device")) {
         const char *xml = json_object_get_string_member_with_default(req, "xml", "");
-        g_autofree char *alias = qemuHotplugAttach(sv, xml, &err);
+        g_autofree char *alias = NULL;
+        JsonObject *obj;
+        JsonArray *warn;
+        JsonNode *node;
+        guint i;
 
-        if (!alias)
+        g_ptr_array_set_size(sv->warnings, 0);
+        if (!(alias = qemuHotplugAttach(sv, xml, &err)))
             return qemuSupervisorError(err);
-        return qemuSupervisorReply(TRUE, json_node_init_string(json_node_alloc(),
-                                                              alias));
+        obj = json_object_new();
+        warn = json_array_new();
+        json_object_set_string_member(obj, "alias", alias);
+        for (i = 0; i < sv->warnings->len; i++)
+            json_array_add_string_element(warn, g_ptr_array_index(sv->warnings, i));
+        json_object_set_array_member(obj, "warnings", warn);
+        node = json_node_init_object(json_node_alloc(), obj);
+        json_object_unref(obj);
+        return qemuSupervisorReply(TRUE, node);
     }
     if (g_str_equal(cmd, "detach-device")) {
         const char *xml = json_object_get_string_member_with_default(req, "xml", "");
@@ -1221,7 +1240,9 @@ qemuSupervisorHandle(qemuSupervisor *sv, JsonObject *req)
                            sv->st->name);
             return qemuSupervisorError(err);
         }
-        if (!qemuHotplugDetach(sv, xml, timeout, &err))
+        if (!qemuHotplugDetach(sv, xml, timeout,
+                               json_object_get_boolean_member_with_default(
+                                   req, "async", FALSE), &err))
             return qemuSupervisorError(err);
         return qemuSupervisorReply(TRUE, NULL);
     }

@@ -55,8 +55,10 @@ gboolean qemuSupervisorSaveStatus(qemuSupervisor *sv, int state,
 gboolean qemuSupervisorLend(qemuSupervisor *sv, const char *path,
                             const struct stat *sb, mode_t mode,
                             const char *what, GError **errp);
-/* QEMU's locked-memory limit for @def into @limit (0: leave it), with the
+/* QEMU's locked-memory limit for @def into @limit (0: leave it) and what
+ * the kernel will charge into @need (may be NULL), with the
  * kernel's IOMMU facts of @groups (bound to vfio-pci, not open) added to
  * what sv->memlockHost already knows (kept on success) */
 gboolean qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
-                               GArray *groups, guint64 *limit, GError **errp);
+                               GArray *groups, guint64 *limit, guint64 *need,
+                               GError **errp);

@@ -122,6 +122,8 @@ gboolean remoteDomainCreateWithFlags(remoteCall *call, GError **errp);
 gboolean remoteDomainDestroy(remoteCall *call, GError **errp);
 gboolean remoteDomainShutdown(remoteCall *call, GError **errp);
 gboolean remoteDomainShutdownFlags(remoteCall *call, GError **errp);
+gboolean remoteDomainAttachDeviceFlags(remoteCall *call, GError **errp);
+gboolean remoteDomainDetachDeviceFlags(remoteCall *call, GError **errp);
 gboolean remoteDomainSuspend(remoteCall *call, GError **errp);
 gboolean remoteDomainResume(remoteCall *call, GError **errp);
 gboolean remoteDomainGetXMLDesc(remoteCall *call, GError **errp);

@@ -9,6 +9,7 @@
 
 #include "qemu_process.h"
 #include "remote_daemon.h"
+#include "qemu_driver_device.h"
 #include "virerror.h"
 
 /* how long DOMAIN_DESTROY waits for the teardown, as the CLI does */
@@ -713,4 +714,53 @@ remoteConnectNumOfDomains(remoteCall *call, GError **errp)
         n += ((qemuDriverDomain *) g_ptr_array_index(all, i))->status != NULL;
     virXDRWriteI32(call->ret, n);
     return TRUE;
+}
+
+
+/* virDomainAttachDeviceFlags / virDomainDetachDeviceFlags
+ * (VIR_DOMAIN_AFFECT_CURRENT 0, LIVE 1, CONFIG 2).  As libvirt does, a live
+ * detach returns once QEMU has been asked and the guest had a few seconds:
+ * the removal may complete later, and DEVICE_REMOVED says when (Nova waits
+ * for that event and retries the detach on silence) */
+static gboolean
+remoteDeviceCall(remoteCall *call, gboolean attach, GError **errp)
+{
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_auto(remoteDomainRef) ref = { 0 };
+    g_autoptr(qemuDriverDomain) dom = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *name = NULL;
+    qemuDriver *drv = remoteDriver(call);
+    guint32 flags = 0;
+    gboolean ok;
+
+    remoteReadDomain(call->args, &ref);
+    virXDRReadString(call->args, VIR_NET_STRING_MAX, &xml);
+    virXDRReadU32(call->args, &flags);
+    if (!remoteArgsEnd(call, errp) ||
+        !remoteCheckFlags(call, flags, QEMU_AFFECT_LIVE | QEMU_AFFECT_CONFIG,
+                          errp) ||
+        !(dom = remoteLookup(drv, &ref, FALSE, errp)))
+        return FALSE;
+    name = g_strdup(dom->def->name);
+    remoteDomainJobBegin(call->daemon, name);
+    ok = attach ?
+        qemuDriverAttachDevice(drv, name, xml, flags, warnings, NULL, errp) :
+        qemuDriverDetachDevice(drv, name, xml, flags, QEMU_DETACH_ASYNC,
+                               warnings, errp);
+    remoteDomainJobEnd(call->daemon, name);
+    remoteLogWarnings(warnings);
+    return ok;
+}
+
+gboolean
+remoteDomainAttachDeviceFlags(remoteCall *call, GError **errp)
+{
+    return remoteDeviceCall(call, TRUE, errp);
+}
+
+gboolean
+remoteDomainDetachDeviceFlags(remoteCall *call, GError **errp)
+{
+    return remoteDeviceCall(call, FALSE, errp);
 }

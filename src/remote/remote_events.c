@@ -23,7 +23,7 @@ remoteConnectDomainEventCallbackRegisterAny(remoteCall *call, GError **errp)
     if (!remoteArgsEnd(call, errp))
         return FALSE;
     /* every event libvirt defines may be registered; tcevirt fires
-     * LIFECYCLE now, DEVICE_REMOVED and DEVICE_REMOVAL_FAILED with hotplug */
+     * LIFECYCLE, DEVICE_REMOVED and DEVICE_REMOVAL_FAILED */
     if (eventID < 0 || eventID >= VIR_DOMAIN_EVENT_ID_LAST) {
         virReportError(errp, VIR_ERR_INVALID_ARG,
                        "unsupported event ID %d (libvirt's are 0 to %d)",
@@ -74,8 +74,17 @@ remoteEventSendOne(virNetServerClient *client, gpointer data)
     const qemuDomainEvent *ev = data;
     remoteClient *priv = virNetServerClientGetPrivate(client);
     g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(int));
+    int eventID = VIR_DOMAIN_EVENT_ID_LIFECYCLE;
+    int proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE;
     guint i;
 
+    if (ev->kind == QEMU_DOMAIN_EVENT_DEVICE_REMOVED) {
+        eventID = VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED;
+        proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED;
+    } else if (ev->kind == QEMU_DOMAIN_EVENT_DEVICE_REMOVAL_FAILED) {
+        eventID = VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED;
+        proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED;
+    }
     if (!priv)
         return;
     g_mutex_lock(&priv->lock);
@@ -83,7 +92,7 @@ remoteEventSendOne(virNetServerClient *client, gpointer data)
         remoteEventCallback *cb = &g_array_index(priv->callbacks,
                                                  remoteEventCallback, i);
 
-        if (cb->eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE &&
+        if (cb->eventID == eventID &&
             (!cb->hasDom || memcmp(cb->uuid, ev->uuid, VIR_UUID_BUFLEN) == 0))
             g_array_append_val(ids, cb->id);
     }
@@ -91,15 +100,20 @@ remoteEventSendOne(virNetServerClient *client, gpointer data)
     for (i = 0; i < ids->len; i++) {
         virNetMessageHeader hdr = {
             VIR_NET_PROGRAM_REMOTE, VIR_NET_PROGRAM_REMOTE_VERSION,
-            REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, VIR_NET_MESSAGE, 0,
-            VIR_NET_OK,
+            proc, VIR_NET_MESSAGE, 0, VIR_NET_OK,
         };
         GByteArray *msg = virNetMessageNew(&hdr);
 
         virXDRWriteI32(msg, g_array_index(ids, int, i));
         remoteWriteDomain(msg, ev->name, ev->uuid, ev->id);
-        virXDRWriteI32(msg, ev->event);
-        virXDRWriteI32(msg, ev->detail);
+        if (ev->kind == QEMU_DOMAIN_EVENT_LIFECYCLE) {
+            virXDRWriteI32(msg, ev->event);
+            virXDRWriteI32(msg, ev->detail);
+        } else {
+            /* remote_domain_event_callback_device_removed_msg and
+             * ..._removal_failed_msg: the device alias */
+            virXDRWriteString(msg, ev->alias ? ev->alias : "");
+        }
         virNetMessageFinish(msg);
         virNetServerClientSend(client, msg);
     }
