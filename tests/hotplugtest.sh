@@ -172,6 +172,28 @@ hostdev "$tmp/d2both.xml" yes 0002:01:00.0
 ok "a managed group needs all its devices: the first alone is refused, host untouched" $? "$(why hp-a)"
 t destroy hp-a
 
+# two groups hot-plugged, then removed one by one: the second function of
+# group 2 goes to vfio-pci first (unassigned), so that the group is viable
+# with only its first function in the guest; group 0 joins it on its PHB
+# by address (one container: a second one would not fit the 8 MiB limit of
+# this test runner)
+sed "s|</source>|</source><address type='pci' domain='0x0000' bus='0x01' slot='0x03' function='0x0'/>|" "$tmp/d0.xml" > "$tmp/d0b.xml"
+t nodedev-detach 0002:01:00.1
+t start hp-a
+t attach-device hp-a "$tmp/d2a.xml" --live; rc1=$?
+t attach-device hp-a "$tmp/d0b.xml" --live; rc2=$?
+[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "$(drv 0002:01:00.0)" = vfio-pci ] && [ "$(claims)" = 2 ] &&
+    [ "$(live hp-a | grep -c "<hostdev")" = 2 ]
+ok "a managed device of another group, then group 0 on its PHB: both claimed" $? "rc=$rc1/$rc2 $(why hp-a)"
+t detach-device hp-a "$tmp/d0.xml" --live; rc1=$?
+t detach-device hp-a "$tmp/d2a.xml" --live; rc2=$?
+[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "$(drv 0002:01:00.0)" = e1000e ] && [ "$(claims)" = 0 ] &&
+    ! live hp-a | grep -q "<hostdev"
+ok "... both detached in turn; the managed one back on e1000e" $? "rc=$rc1/$rc2 $(why hp-a)"
+t destroy hp-a
+t nodedev-reattach 0002:01:00.1 && restored
+ok "... and the group-mate given back: the host as it was" $? "$(why hp-a)"
+
 # --config: the definition only
 t attach-device hp-a "$tmp/d0.xml" --config
 "$tcevirt" dumpxml --inactive hp-a | grep -q "<hostdev" && [ "$(claims)" = 0 ]

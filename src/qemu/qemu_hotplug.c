@@ -429,8 +429,9 @@ qemuHotplugRemoved(qemuSupervisor *sv, const char *alias)
             break;
         }
     }
-    if (!(nd = virDomainDefParseString(xml, strlen(xml), "(live definition)",
-                                       &err)))
+    /* normalized again, so that every host device knows its group */
+    if (!(nd = qemuDomainDefParseAndNormalize(xml, strlen(xml),
+                                              "(live definition)", NULL, &err)))
         goto fail;
     for (i = 0; i < nd->hostdevs->len && !h; i++) {
         virDomainHostdevDef *c = g_ptr_array_index(nd->hostdevs, i);
