@@ -151,14 +151,14 @@ ok "... the PHB that was added stays, named in the live XML" $? "$(live hp-a)"
 t destroy hp-a
 
 # a guest that does not release the device in time, then does
-FAKEQEMU_UNPLUG_MS=2500 "$tcevirt" start hp-a >/dev/null 2>&1
+FAKEQEMU_UNPLUG_MS=6000 "$tcevirt" start hp-a >/dev/null 2>&1
 t attach-device hp-a "$tmp/d0.xml" --live
 t detach-device hp-a "$tmp/d0.xml" --live --timeout 1; rc=$?
 [ $rc = 1 ] && grep -q "did not release host device hostdev0 within 1 s; it stays attached and lent" "$tmp/err" &&
     holds hp-a 0 && [ "$(claims)" = 1 ] && live hp-a | grep -q "<hostdev" &&
     grep -q '"event" : "removal-failed"' "$tmp/run/qemu/hp-a.status"
 ok "detach times out: error, the device stays attached, claimed and lent; removal-failed recorded" $? "rc=$rc $(why hp-a)"
-wait_for 5 restored && ! live hp-a | grep -q "<hostdev" &&
+wait_for 15 restored && ! live hp-a | grep -q "<hostdev" &&
     grep -q '"event" : "removed"' "$tmp/run/qemu/hp-a.status"
 ok "... the guest releases it later: the removal completes then" $? "$(why hp-a)"
 t destroy hp-a
