@@ -109,3 +109,16 @@ main(int argc, char **argv)
     }
     return verb->run(argc - 1, argv + 1);
 }
+
+
+int
+tcevirtParseTimeout(const char *verb, int argc, char **argv, int *i,
+                    guint64 *seconds)
+{
+    if (*i + 1 >= argc ||
+        !g_ascii_string_to_unsigned(argv[*i + 1], 10, 1, 3600, seconds, NULL))
+        return tcevirtUsageError(verb, "--timeout takes a number of seconds "
+                                 "from 1 to 3600");
+    (*i)++;
+    return 0;
+}

@@ -22,6 +22,10 @@ void tcevirtPrintWarnings(GPtrArray *warnings);
 int tcevirtFail(const GError *err, GPtrArray *warnings);
 const tcevirtVerb *tcevirtFindVerb(const char *name);
 int tcevirtUsageError(const char *verb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* "--timeout SECONDS" at argv[*i] (1-3600): the value in @seconds and *i
+ * past it, 0; or the usage error's exit status */
+int tcevirtParseTimeout(const char *verb, int argc, char **argv, int *i,
+                        guint64 *seconds);
 
 /* The contents of FILE ('-': standard input; *@file becomes "(stdin)") */
 char *tcevirtReadXML(const char **file, gsize *len, GError **errp);

@@ -38,13 +38,11 @@ tcevirtDeviceParse(const char *verb, int argc, char **argv,
         } else if (g_str_equal(verb, "detach-device") &&
                    g_str_equal(argv[i], "--timeout")) {
             guint64 v;
+            int rc;
 
-            if (i + 1 >= argc ||
-                !g_ascii_string_to_unsigned(argv[i + 1], 10, 1, 3600, &v, NULL))
-                return tcevirtUsageError(verb, "--timeout takes a number of "
-                                         "seconds from 1 to 3600");
+            if ((rc = tcevirtParseTimeout(verb, argc, argv, &i, &v)))
+                return rc;
             args->timeout = v;
-            i++;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return tcevirtUsageError(verb, "unknown option '%s'", argv[i]);
         } else if (!args->domain) {
@@ -67,20 +65,6 @@ tcevirtDeviceParse(const char *verb, int argc, char **argv,
     return 0;
 }
 
-/* --persistent: live too, but only when the domain runs */
-static unsigned int
-tcevirtDeviceFlags(qemuDriver *drv, const tcevirtDeviceArgs *args)
-{
-    g_autoptr(qemuDriverDomain) d = NULL;
-    unsigned int flags = args->flags & ~QEMU_AFFECT_LIVE_IF_RUNNING;
-
-    if ((args->flags & QEMU_AFFECT_LIVE_IF_RUNNING) &&
-        (d = qemuDriverLookup(drv, args->domain, FALSE, NULL, NULL)) &&
-        d->status)
-        flags |= QEMU_AFFECT_LIVE;
-    return flags;
-}
-
 int
 tcevirtCmdAttachDevice(int argc, char **argv)
 {
@@ -98,8 +82,7 @@ tcevirtCmdAttachDevice(int argc, char **argv)
     if (!(xml = tcevirtReadXML(&args.file, &len, &err)) ||
         !(drv = qemuDriverOpen(&err)) ||
         !qemuDriverAttachDevice(drv, args.domain, xml,
-                                tcevirtDeviceFlags(drv, &args), warnings,
-                                &alias, &err))
+                                args.flags, warnings, &alias, &err))
         return tcevirtFail(err, warnings);
     tcevirtPrintWarnings(warnings);
     if (alias)
@@ -125,8 +108,7 @@ tcevirtCmdDetachDevice(int argc, char **argv)
     if (!(xml = tcevirtReadXML(&args.file, &len, &err)) ||
         !(drv = qemuDriverOpen(&err)) ||
         !qemuDriverDetachDevice(drv, args.domain, xml,
-                                tcevirtDeviceFlags(drv, &args), args.timeout,
-                                warnings, &err))
+                                args.flags, args.timeout, warnings, &err))
         return tcevirtFail(err, warnings);
     tcevirtPrintWarnings(warnings);
     printf("Device detached successfully\n");

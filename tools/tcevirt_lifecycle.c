@@ -31,13 +31,11 @@ tcevirtLifecycleParse(const char *verb, int argc, char **argv,
             args->paused = TRUE;
         } else if (allowTimeout && g_str_equal(argv[i], "--timeout")) {
             guint64 v;
+            int rc;
 
-            if (i + 1 >= argc ||
-                !g_ascii_string_to_unsigned(argv[i + 1], 10, 1, 3600, &v, NULL))
-                return tcevirtUsageError(verb, "--timeout takes a number of "
-                                         "seconds from 1 to 3600");
+            if ((rc = tcevirtParseTimeout(verb, argc, argv, &i, &v)))
+                return rc;
             args->timeout = v;
-            i++;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return tcevirtUsageError(verb, "unknown option '%s'", argv[i]);
         } else if (args->domain) {

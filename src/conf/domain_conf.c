@@ -433,3 +433,19 @@ virMacAddrFormat(const unsigned char *mac)
     return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x",
                            mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
+
+
+virDomainHostdevDef *
+virDomainDefFindHostdev(const virDomainDef *def,
+                        const virPCIDeviceAddress *addr)
+{
+    guint i;
+
+    for (i = 0; i < def->hostdevs->len; i++) {
+        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
+
+        if (virPCIDeviceAddressEqual(&h->source, addr))
+            return h;
+    }
+    return NULL;
+}

@@ -649,6 +649,9 @@ virDomainDef *virDomainDefNew(void);
 virDomainDef *virDomainDefRef(virDomainDef *def);
 /* Drops a reference; the last one frees */
 void virDomainDefFree(virDomainDef *def);
+/* The host device of @def whose source is @addr, or NULL */
+virDomainHostdevDef *virDomainDefFindHostdev(const virDomainDef *def,
+                                             const virPCIDeviceAddress *addr);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 
 void virDomainControllerDefFree(virDomainControllerDef *def);

@@ -326,19 +326,6 @@ typedef struct {
 } virHostdevItem;
 
 static gboolean
-virHostdevInDomain(const virDomainDef *def, const virPCIDeviceAddress *addr)
-{
-    size_t i;
-
-    for (i = 0; i < def->hostdevs->len; i++) {
-        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
-        if (virPCIDeviceAddressEqual(&h->source, addr))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-static gboolean
 virHostdevDriverIsVFIO(const char *drv)
 {
     return !drv || g_str_equal(drv, VIR_PCI_VFIO_DRIVER);
@@ -399,7 +386,7 @@ virHostdevCheck(virHostdevManager *mgr, const virDomainDef *def,
             g_autofree char *drv = NULL;
             g_autofree char *mname = NULL;
 
-            if (virHostdevInDomain(def, m))
+            if (virDomainDefFindHostdev(def, m))
                 continue;
             drv = virPCIDeviceGetDriver(m);
             if (virHostdevDriverIsVFIO(drv) || g_str_equal(drv, "pcieport"))

@@ -967,21 +967,6 @@ qemuDomainHostdevXMLSource(const char *devXML, const char *name,
 }
 
 
-virDomainHostdevDef *
-qemuDomainFindHostdev(const virDomainDef *def, const virPCIDeviceAddress *addr)
-{
-    guint i;
-
-    for (i = 0; i < def->hostdevs->len; i++) {
-        virDomainHostdevDef *h = g_ptr_array_index(def->hostdevs, i);
-
-        if (virPCIDeviceAddressEqual(&h->source, addr))
-            return h;
-    }
-    return NULL;
-}
-
-
 void
 qemuDomainRemoveHostdev(virDomainDef *def, virDomainHostdevDef *h)
 {

@@ -32,9 +32,5 @@ char *qemuDomainDeviceName(const virDomainDef *def,
 gboolean qemuDomainHostdevXMLSource(const char *devXML, const char *name,
                                     virPCIDeviceAddress *addr, GError **errp);
 
-/* The host device of @def with source @addr, or NULL */
-virDomainHostdevDef *qemuDomainFindHostdev(const virDomainDef *def,
-                                           const virPCIDeviceAddress *addr);
-
 /* Removes @h from @def, with the <interface type='hostdev'> it belongs to */
 void qemuDomainRemoveHostdev(virDomainDef *def, virDomainHostdevDef *h);

@@ -17,12 +17,19 @@ static gboolean
 qemuDriverDeviceTargets(const qemuDriverDomain *d, unsigned int flags,
                         gboolean *live, gboolean *config, GError **errp)
 {
-    if (flags & ~(QEMU_AFFECT_LIVE | QEMU_AFFECT_CONFIG)) {
+    const unsigned int known = QEMU_AFFECT_LIVE | QEMU_AFFECT_CONFIG |
+                               QEMU_AFFECT_LIVE_IF_RUNNING;
+
+    if (flags & ~known) {
         virReportError(errp, VIR_ERR_INVALID_ARG,
                        "unsupported flags (0x%x) for domain '%s'",
-                       flags & ~(QEMU_AFFECT_LIVE | QEMU_AFFECT_CONFIG),
-                       d->def->name);
+                       flags & ~known, d->def->name);
         return FALSE;
+    }
+    if (flags & QEMU_AFFECT_LIVE_IF_RUNNING) {
+        flags &= ~QEMU_AFFECT_LIVE_IF_RUNNING;
+        if (d->status)
+            flags |= QEMU_AFFECT_LIVE;
     }
     if (!flags)
         flags = d->status ? QEMU_AFFECT_LIVE : QEMU_AFFECT_CONFIG;
@@ -63,7 +70,7 @@ qemuDriverDeviceConfig(qemuDriver *drv, const char *name, const char *devXML,
 
         if (!qemuDomainHostdevXMLSource(devXML, name, &addr, errp))
             return FALSE;
-        if (!(h = qemuDomainFindHostdev(def, &addr))) {
+        if (!(h = virDomainDefFindHostdev(def, &addr))) {
             g_autofree char *bdf = virPCIDeviceAddressAsString(&addr);
 
             virReportError(errp, VIR_ERR_DEVICE_MISSING,
@@ -89,14 +96,16 @@ qemuDriverDeviceConfig(qemuDriver *drv, const char *name, const char *devXML,
                                         warnings, &replaced, errp)) != NULL;
 }
 
-gboolean
-qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
-                       const char *devXML, unsigned int flags,
-                       GPtrArray *warnings, char **alias, GError **errp)
+/* attach or detach: @verb through the supervisor with @req (which gets
+ * the device XML) when live, then the definition; the supervisor's answer
+ * in @ret, also when the definition fails afterwards */
+static gboolean
+qemuDriverDeviceChange(qemuDriver *drv, const char *nameOrUUID,
+                       const char *devXML, unsigned int flags, gboolean attach,
+                       JsonObject *req, GPtrArray *warnings, JsonNode **ret,
+                       GError **errp)
 {
     g_autoptr(qemuDriverDomain) d = NULL;
-    g_autoptr(JsonObject) req = json_object_new();
-    g_autoptr(JsonNode) ret = NULL;
     g_autofree char *name = NULL;
     gboolean live = FALSE, config = FALSE;
 
@@ -106,32 +115,47 @@ qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
     name = g_strdup(d->def->name);
     if (live) {
         json_object_set_string_member(req, "xml", devXML);
-        if (!(ret = qemuProcessControl(drv, name, "attach-device", req, errp)))
+        if (!(*ret = qemuProcessControl(drv, name, attach ? "attach-device" :
+                                        "detach-device", req, errp)))
             return FALSE;
-        if (JSON_NODE_HOLDS_OBJECT(ret)) {
-            JsonObject *obj = json_node_get_object(ret);
-            JsonArray *warn = json_object_has_member(obj, "warnings") ?
-                json_object_get_array_member(obj, "warnings") : NULL;
-            guint i;
-
-            for (i = 0; warn && i < json_array_get_length(warn); i++)
-                virWarningAdd(warnings, "%s",
-                              json_array_get_string_element(warn, i));
-            if (alias)
-                *alias = g_strdup(json_object_get_string_member_with_default(
-                                      obj, "alias", ""));
-        }
     }
-    /* the live device stays if the definition cannot take it, as in
+    /* the live change stays if the definition cannot take it, as in
      * libvirt: say so */
-    if (config && !qemuDriverDeviceConfig(drv, name, devXML, TRUE, warnings,
+    if (config && !qemuDriverDeviceConfig(drv, name, devXML, attach, warnings,
                                           errp)) {
         if (live)
-            g_prefix_error(errp, "the device was attached to running domain "
-                           "'%s', but not to its definition: ", name);
+            g_prefix_error(errp, "the device was %s running domain '%s', but "
+                           "not %s its definition: ",
+                           attach ? "attached to" : "detached from", name,
+                           attach ? "to" : "from");
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
+                       const char *devXML, unsigned int flags,
+                       GPtrArray *warnings, char **alias, GError **errp)
+{
+    g_autoptr(JsonObject) req = json_object_new();
+    g_autoptr(JsonNode) ret = NULL;
+    gboolean ok = qemuDriverDeviceChange(drv, nameOrUUID, devXML, flags, TRUE,
+                                         req, warnings, &ret, errp);
+
+    if (ret && JSON_NODE_HOLDS_OBJECT(ret)) {
+        JsonObject *obj = json_node_get_object(ret);
+        JsonArray *warn = json_object_has_member(obj, "warnings") ?
+            json_object_get_array_member(obj, "warnings") : NULL;
+        guint i;
+
+        for (i = 0; warn && i < json_array_get_length(warn); i++)
+            virWarningAdd(warnings, "%s", json_array_get_string_element(warn, i));
+        if (alias)
+            *alias = g_strdup(json_object_get_string_member_with_default(
+                                  obj, "alias", ""));
+    }
+    return ok;
 }
 
 gboolean
@@ -140,31 +164,13 @@ qemuDriverDetachDevice(qemuDriver *drv, const char *nameOrUUID,
                        unsigned int timeout, GPtrArray *warnings,
                        GError **errp)
 {
-    g_autoptr(qemuDriverDomain) d = NULL;
     g_autoptr(JsonObject) req = json_object_new();
     g_autoptr(JsonNode) ret = NULL;
-    g_autofree char *name = NULL;
-    gboolean live = FALSE, config = FALSE;
 
-    if (!(d = qemuDriverLookup(drv, nameOrUUID, FALSE, warnings, errp)) ||
-        !qemuDriverDeviceTargets(d, flags, &live, &config, errp))
-        return FALSE;
-    name = g_strdup(d->def->name);
-    if (live) {
-        json_object_set_string_member(req, "xml", devXML);
-        if (timeout == QEMU_DETACH_ASYNC)
-            json_object_set_boolean_member(req, "async", TRUE);
-        else
-            json_object_set_int_member(req, "timeout", timeout);
-        if (!(ret = qemuProcessControl(drv, name, "detach-device", req, errp)))
-            return FALSE;
-    }
-    if (config && !qemuDriverDeviceConfig(drv, name, devXML, FALSE, warnings,
-                                          errp)) {
-        if (live)
-            g_prefix_error(errp, "the device was detached from running "
-                           "domain '%s', but not from its definition: ", name);
-        return FALSE;
-    }
-    return TRUE;
+    if (timeout == QEMU_DETACH_ASYNC)
+        json_object_set_boolean_member(req, "async", TRUE);
+    else
+        json_object_set_int_member(req, "timeout", timeout);
+    return qemuDriverDeviceChange(drv, nameOrUUID, devXML, flags, FALSE, req,
+                                  warnings, &ret, errp);
 }

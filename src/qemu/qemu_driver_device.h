@@ -12,8 +12,7 @@
  * domain runs, else the definition */
 #define QEMU_AFFECT_LIVE 1
 #define QEMU_AFFECT_CONFIG 2
-/* the CLI's --persistent: live as well when the domain runs (not passed
- * to the driver) */
+/* virsh's --persistent: live as well when the domain runs */
 #define QEMU_AFFECT_LIVE_IF_RUNNING 0x100
 
 /* @alias: the live device's alias (may be NULL) */

@@ -106,33 +106,15 @@ qemuHotplugLendGroups(qemuSupervisor *sv, const virDomainDef *def,
                       GError **errp)
 {
     g_autoptr(GArray) groups = qemuDomainHostdevGroups(def);
-    guint i, j;
+    g_autofree unsigned int *list = NULL;
+    guint i;
 
-    if (sv->broker) {
-        g_autofree unsigned int *list = g_new0(unsigned int, groups->len + 1);
-
-        for (i = 0; i < groups->len; i++)
-            list[i] = g_array_index(groups, int, i);
-        virSeccompBrokerSetGroups(sv->broker, list, groups->len);
-        return TRUE;
-    }
-    for (i = 0; i < groups->len; i++) {
-        g_autofree char *path = virVFIOGroupPath(g_array_index(groups, int, i));
-        gboolean lent = FALSE;
-        struct stat sb;
-
-        for (j = 0; j < sv->st->owners->len; j++)
-            lent |= g_str_equal(((qemuStatusOwner *) g_ptr_array_index(
-                                     sv->st->owners, j))->path, path);
-        if (lent)
-            continue;
-        if (stat(path, &sb) < 0) {
-            virReportSystemError(errp, errno, "cannot stat %s", path);
-            return FALSE;
-        }
-        if (!qemuSupervisorLend(sv, path, &sb, 0600, "", errp))
-            return FALSE;
-    }
+    if (!sv->broker)
+        return qemuSupervisorLendGroups(sv, groups, errp);
+    list = g_new0(unsigned int, groups->len + 1);
+    for (i = 0; i < groups->len; i++)
+        list[i] = g_array_index(groups, int, i);
+    virSeccompBrokerSetGroups(sv->broker, list, groups->len);
     return TRUE;
 }
 
@@ -141,20 +123,17 @@ static void
 qemuHotplugUnlendGroup(qemuSupervisor *sv, int group)
 {
     g_autofree char *path = virVFIOGroupPath(group);
-    guint i;
+    int i = qemuDomainStatusFindOwner(sv->st, path);
+    qemuStatusOwner *own;
 
-    for (i = 0; i < sv->st->owners->len; i++) {
-        qemuStatusOwner *own = g_ptr_array_index(sv->st->owners, i);
-
-        if (!g_str_equal(own->path, path))
-            continue;
-        if (chown(path, own->uid, own->gid) < 0 || chmod(path, own->mode) < 0)
-            qemuSupervisorLog(sv, "cannot give %s back: %s (the teardown "
-                              "retries)", path, g_strerror(errno));
-        else
-            g_ptr_array_remove_index(sv->st->owners, i);
+    if (i < 0)
         return;
-    }
+    own = g_ptr_array_index(sv->st->owners, i);
+    if (chown(path, own->uid, own->gid) < 0 || chmod(path, own->mode) < 0)
+        qemuSupervisorLog(sv, "cannot give %s back: %s (the teardown "
+                          "retries)", path, g_strerror(errno));
+    else
+        g_ptr_array_remove_index(sv->st->owners, i);
 }
 
 static void
@@ -254,7 +233,7 @@ qemuHotplugAttach(qemuSupervisor *sv, const char *devXML, GError **errp)
         g_autofree char *bdf = virPCIDeviceAddressAsString(&h->source);
         gboolean known = FALSE;
 
-        if (qemuDomainFindHostdev(sv->p->def, &h->source))
+        if (virDomainDefFindHostdev(sv->p->def, &h->source))
             continue;
         if (h->iommuGroup < 0) {
             virReportError(errp, VIR_ERR_OPERATION_INVALID,
@@ -395,7 +374,7 @@ qemuHotplugFindDevice(qemuSupervisor *sv, const char *devXML, GError **errp)
 
     if (!qemuDomainHostdevXMLSource(devXML, sv->st->name, &addr, errp))
         return NULL;
-    if (!(h = qemuDomainFindHostdev(sv->p->def, &addr))) {
+    if (!(h = virDomainDefFindHostdev(sv->p->def, &addr))) {
         g_autofree char *bdf = virPCIDeviceAddressAsString(&addr);
 
         virReportError(errp, VIR_ERR_DEVICE_MISSING,

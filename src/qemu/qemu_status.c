@@ -214,6 +214,19 @@ qemuDomainStatusLoad(const qemuDriverConfig *cfg, const char *name,
     return g_steal_pointer(&st);
 }
 
+int
+qemuDomainStatusFindOwner(const qemuDomainStatus *st, const char *path)
+{
+    guint i;
+
+    for (i = 0; i < st->owners->len; i++) {
+        if (g_str_equal(((qemuStatusOwner *) g_ptr_array_index(st->owners, i))->path,
+                        path))
+            return i;
+    }
+    return -1;
+}
+
 void
 qemuDomainStatusAddDeviceEvent(qemuDomainStatus *st, gboolean removed,
                                const char *alias)

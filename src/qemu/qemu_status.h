@@ -66,6 +66,9 @@ typedef struct {
 
 #define QEMU_STATUS_DEVICE_EVENTS 16
 
+/* The index of the ownership record of @path in st->owners, or -1 */
+int qemuDomainStatusFindOwner(const qemuDomainStatus *st, const char *path);
+
 /* Appends an event (dropping the oldest past QEMU_STATUS_DEVICE_EVENTS);
  * the caller saves the status */
 void qemuDomainStatusAddDeviceEvent(qemuDomainStatus *st, gboolean removed,

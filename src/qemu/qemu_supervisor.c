@@ -135,8 +135,12 @@ qemuSupervisorLend(qemuSupervisor *sv, const char *path,
                    const struct stat *sb, mode_t mode, const char *what,
                    GError **errp)
 {
-    qemuStatusOwner *own = g_new0(qemuStatusOwner, 1);
+    qemuStatusOwner *own;
 
+    /* lent already: the record keeps the first owner */
+    if (qemuDomainStatusFindOwner(sv->st, path) >= 0)
+        return TRUE;
+    own = g_new0(qemuStatusOwner, 1);
     own->path = g_strdup(path);
     own->uid = sb->st_uid;
     own->gid = sb->st_gid;
@@ -160,7 +164,7 @@ qemuSupervisorLend(qemuSupervisor *sv, const char *path,
 
 /* ---- DAC fallback: lend the group nodes to QEMU's uid ---- */
 
-static gboolean
+gboolean
 qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups, GError **errp)
 {
     guint i;
@@ -274,12 +278,7 @@ qemuSupervisorLendFile(qemuSupervisor *sv, const char *path, gboolean write,
     g_autofree char *holder = NULL;
     mode_t need = write ? 0600 : 0400;
     struct stat sb;
-    guint i;
 
-    for (i = 0; i < sv->st->owners->len; i++) {
-        if (g_str_equal(((qemuStatusOwner *) g_ptr_array_index(sv->st->owners, i))->path, path))
-            return TRUE;
-    }
     if (stat(path, &sb) < 0 && write && errno == ENOENT) {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 

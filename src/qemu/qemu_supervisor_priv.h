@@ -51,10 +51,14 @@ void qemuSupervisorLog(qemuSupervisor *sv, const char *fmt, ...)
 gboolean qemuSupervisorSaveStatus(qemuSupervisor *sv, int state,
                                   const char *reason);
 /* Records owner and mode of @path (as @sb says) in the status, then gives
- * it to QEMU's uid and gid with @mode; the teardown restores the record */
+ * it to QEMU's uid and gid with @mode; the teardown restores the record.
+ * A path lent already is left as it is. */
 gboolean qemuSupervisorLend(qemuSupervisor *sv, const char *path,
                             const struct stat *sb, mode_t mode,
                             const char *what, GError **errp);
+/* DAC mode: the nodes of @groups lent to QEMU's uid alone (0600) */
+gboolean qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups,
+                                  GError **errp);
 /* QEMU's locked-memory limit for @def into @limit (0: leave it) and what
  * the kernel will charge into @need (may be NULL), with the
  * kernel's IOMMU facts of @groups (bound to vfio-pci, not open) added to
