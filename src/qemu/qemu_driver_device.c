@@ -74,7 +74,7 @@ qemuDriverDeviceConfig(qemuDriver *drv, const char *name, const char *devXML,
             g_autofree char *bdf = virPCIDeviceAddressAsString(&addr);
 
             virReportError(errp, VIR_ERR_DEVICE_MISSING,
-                           "device not found: the definition of domain '%s' "
+                           "the definition of domain '%s' "
                            "has no host device %s", name, bdf);
             return FALSE;
         }

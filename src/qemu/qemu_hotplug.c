@@ -378,7 +378,7 @@ qemuHotplugFindDevice(qemuSupervisor *sv, const char *devXML, GError **errp)
         g_autofree char *bdf = virPCIDeviceAddressAsString(&addr);
 
         virReportError(errp, VIR_ERR_DEVICE_MISSING,
-                       "device not found: running domain '%s' has no host "
+                       "running domain '%s' has no host "
                        "device %s", sv->st->name, bdf);
         return NULL;
     }
