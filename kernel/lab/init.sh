@@ -42,12 +42,13 @@ if [ "$mode" = contract ]; then
     run kvm_test TCE_BDF=$lone
     dmesg | grep -iE 'warn|bug|oops' | head -5 | sed 's/^/LABINFO: dmesg: /'
 elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = memlock ] ||
-     [ "$mode" = demo ]; then
+     [ "$mode" = hotplug ] || [ "$mode" = demo ]; then
     # tcevirt runs from Debian's ppc64el tree, shared read-only over 9p
     case $mode in
         tcevirt) script=checks.sh tag=TAP:tcevirt_checks ;;
         lifecycle) script=lifecycle.sh tag=TAP:lifecycle_checks ;;
         memlock) script=memlock.sh tag=TAP:memlock_checks ;;
+        hotplug) script=hotplug.sh tag=TAP:hotplug_checks ;;
         demo) script=demo.sh tag=DEMO ;;
     esac
     mkdir -p /mnt/root

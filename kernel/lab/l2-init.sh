@@ -26,5 +26,31 @@ for n in /sys/class/net/eth*; do
     echo "L2: $i driver=$(driver $n/device) pci=$(basename $(readlink $n/device)) mac=$(cat $n/address) operstate=$(cat $n/operstate)"
 done
 dmesg | grep -E 'e1000e.*(eth|Link)' | tail -3 | sed 's/^/L2: dmesg: /'
+# PCI/PHB hotplug: the kernel leaves those requests to userspace
+# (rtas_errd's job in a full distribution): l2-hotplugd runs drmgr
+mkdir -p /var/lock /var/log /run
+if [ -e /proc/ppc64/rtas/error_log ]; then
+    /bin/l2-hotplugd &
+else
+    echo "L2: no /proc/ppc64/rtas/error_log: no PCI hotplug"
+fi
 echo "L2: ready"
-while :; do sleep 3600; done
+# then one line per PCI device that comes, changes driver or goes
+state() {
+    for d in /sys/bus/pci/devices/*; do
+        [ -e "$d" ] && echo "$(basename $d) $(cat $d/vendor):$(cat $d/device) driver=$(driver $d)"
+    done
+}
+old=$(state)
+while :; do
+    sleep 2
+    new=$(state)
+    [ "$new" = "$old" ] && continue
+    echo "$new" | while read -r l; do
+        echo "$old" | grep -qxF "$l" || echo "L2: pci now $l"
+    done
+    echo "$old" | while read -r l; do
+        [ -n "$l" ] && ! echo "$new" | grep -q "^${l%% *} " && echo "L2: pci gone ${l%% *}"
+    done
+    old=$new
+done

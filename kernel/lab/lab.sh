@@ -18,6 +18,12 @@
 #                                        hostdev, 32-bit window, DDW, two
 #                                        PHBs with DDWs):
 #                                        kernel/lab/memlock-checks.sh
+#   kernel/lab/lab.sh hotplug [BUILD]    attach-device of the second group's
+#                                        e1000e to that running guest (a new
+#                                        PHB), the guest's drmgr configures
+#                                        it, in-kernel TCE for its group,
+#                                        detach-device back to the host:
+#                                        kernel/lab/hotplug-checks.sh
 #   kernel/lab/lab.sh demo [BUILD]       the same, narrated, streamed to the
 #                                        terminal (make demo):
 #                                        kernel/lab/demo-inside.sh
@@ -36,7 +42,7 @@ build=${2:-$top/build}
 if [ "$mode" = all ]; then
     # every suite, one boot each; the last line adds them up
     rc=0
-    for m in contract tcevirt lifecycle memlock; do
+    for m in contract tcevirt lifecycle memlock hotplug; do
         "$0" "$m" "$build" || rc=1
     done
     # the harness itself: a POWER9 that never boots is one named failure
@@ -55,7 +61,7 @@ if [ "$mode" = all ]; then
         rc=1
     fi
     head -1 "$wd_out.result"
-    for m in contract tcevirt lifecycle memlock watchdog; do
+    for m in contract tcevirt lifecycle memlock hotplug watchdog; do
         f=${LAB_OUT:-$build/lab}/summary-$m
         [ $m = watchdog ] && f=$wd_out.result
         [ -f "$f" ] && tail -1 "$f" || echo "0 passed, 1 failed, 0 skipped"
@@ -113,6 +119,39 @@ fi
 [ -f "$kroot/lib/modules/$kver/modules.dep" ] || depmod -b "$kroot" "$kver"
 log "kernel $kver"
 
+# l2_tools DIR: Debian's drmgr from the ppc64el tree $root with the shared
+# libraries it needs and the loader, laid out as the L2 initramfs's root
+l2_tools() {
+    local dir=$1 lib todo f lib_dirs="lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu"
+    rm -rf "$dir"
+    mkdir -p "$dir/usr/sbin" "$dir/lib/powerpc64le-linux-gnu" "$dir/lib64" "$dir/var/lock"
+    cp -L "$root/usr/sbin/drmgr" "$dir/usr/sbin/drmgr"
+    # (the tree's /lib64/ld64.so.2 is an absolute link into it)
+    for d in $lib_dirs; do
+        [ -e "$root/$d/ld64.so.2" ] && { cp -L "$root/$d/ld64.so.2" "$dir/lib64/"; break; }
+    done
+    todo="$dir/usr/sbin/drmgr"
+    while [ -n "$todo" ]; do
+        set -- $todo
+        todo=
+        for f in "$@"; do
+            for lib in $(powerpc64le-linux-gnu-readelf -d "$f" |
+                         sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+                [ -e "$dir/lib/powerpc64le-linux-gnu/$lib" ] && continue
+                for d in $lib_dirs; do
+                    if [ -e "$root/$d/$lib" ]; then
+                        cp -L "$root/$d/$lib" "$dir/lib/powerpc64le-linux-gnu/"
+                        todo="$todo $dir/lib/powerpc64le-linux-gnu/$lib"
+                        break
+                    fi
+                done
+                [ -e "$dir/lib/powerpc64le-linux-gnu/$lib" ] ||
+                    { log "drmgr needs $lib, which the ppc64el tree lacks"; exit 1; }
+            done
+        done
+    done
+}
+
 # ---- test binaries (static, ppc64le) -------------------------------------
 bindir="$out/bin"
 mkdir -p "$bindir"
@@ -150,7 +189,7 @@ case $mode in
         ;;
     shell) append="$append labshell=1" ;;
     contract) ;;
-    tcevirt|lifecycle|memlock|demo)
+    tcevirt|lifecycle|memlock|hotplug|demo)
         # Debian's ppc64el tree is the root tcevirt runs from (over 9p)
         root=$("$here/rootfs.sh" "$cache")
         bins=$("$here/cross.sh" "$root" "$out/build-ppc64le")
@@ -168,14 +207,21 @@ case $mode in
             if [ ! -f "$l2/vmlinux" ] || [ "$kroot/boot/vmlinux-$kver" -nt "$l2/vmlinux" ]; then
                 powerpc64le-linux-gnu-strip -o "$l2/vmlinux" "$kroot/boot/vmlinux-$kver"
             fi
-            "$here/mkinitrd.sh" "$kroot" "$kver" "$cache/busybox/bin/busybox" \
-                "$out/l2bin" "$here/l2-init.sh" "$l2/initrd.cpio.gz" e1000e
+            # its hotplug tools: l2-hotplugd (rtas_errd's hotplug part)
+            # runs Debian's drmgr, which needs rpaphp and rpadlpar_io
+            powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static \
+                -o "$out/l2bin/l2-hotplugd" "$here/l2-hotplugd.c"
+            l2_tools "$out/l2tree"
+            MKINITRD_TREE="$out/l2tree" "$here/mkinitrd.sh" "$kroot" "$kver" \
+                "$cache/busybox/bin/busybox" "$out/l2bin" "$here/l2-init.sh" \
+                "$l2/initrd.cpio.gz" e1000e rpaphp rpadlpar_io
             chmod 644 "$l2/vmlinux" "$l2/initrd.cpio.gz"
             # LAB_L2_MIB: the guest's RAM (default 512 MiB)
             sed "s|<memory unit='MiB'>[0-9]*</memory>|<memory unit='MiB'>${LAB_L2_MIB:-512}</memory>|" \
                 "$here/lab-l2.xml" > "$root/opt/tcevirt/lab-l2.xml"
             cp "$here/lifecycle-checks.sh" "$root/opt/tcevirt/lifecycle.sh"
             cp "$here/memlock-checks.sh" "$root/opt/tcevirt/memlock.sh"
+            cp "$here/hotplug-checks.sh" "$root/opt/tcevirt/hotplug.sh"
             cp "$here/demo-inside.sh" "$root/opt/tcevirt/demo.sh"
             mem=4G
         fi
@@ -243,13 +289,13 @@ set -e
 log "qemu exited with $rc after $(( $(date +%s) - start )) s"
 
 # ---- results -------------------------------------------------------------
+case $mode in contract|tcevirt|lifecycle|memlock|hotplug) tap=yes ;; *) tap=no ;; esac
 tr -d '\r' < "$console" > "$console.txt"
 if [ -s "$booterr" ]; then
     # one named failure, with what the console last said
     log "$mode: the emulated POWER9 did not boot: $(cat "$booterr"); last console lines:"
     grep -v '^\s*$' "$console.txt" | tail -15 | sed 's/^/  | /' >&2
-    if [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] ||
-       [ "$mode" = memlock ]; then
+    if [ "$tap" = yes ]; then
         echo "not ok boot-$mode - $(cat "$booterr")"
         echo "0 passed, 1 failed, 0 skipped" | tee "$out/summary-$mode"
     fi
@@ -262,13 +308,13 @@ if [ "$mode" = demo ]; then
         exit 1
     fi
     exit $rc
-elif [ "$mode" = contract ] || [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] ||
-     [ "$mode" = memlock ]; then
+elif [ "$tap" = yes ]; then
     pass=0 fail=0 skip=0
     suites="pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test"
     [ "$mode" = tcevirt ] && suites=tcevirt_checks
     [ "$mode" = lifecycle ] && suites=lifecycle_checks
     [ "$mode" = memlock ] && suites=memlock_checks
+    [ "$mode" = hotplug ] && suites=hotplug_checks
     for t in $suites; do
         sed -n "s/^TAP:$t: //p" "$console.txt" > "$out/$t.tap"
         if ! grep -q '^# Totals' "$out/$t.tap"; then

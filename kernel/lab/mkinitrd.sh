@@ -3,6 +3,7 @@
 # A small initramfs: static busybox, the test binaries of BINDIR, INIT as
 # /init and the listed kernel modules with their dependencies (in load
 # order, decompressed) taken from the extracted kernel package KROOT.
+# MKINITRD_TREE, if set, is a directory copied over the result's root.
 set -euo pipefail
 kroot=$1 kver=$2 busybox=$3 bindir=$4 init=$5 out=$6
 shift 6
@@ -12,6 +13,7 @@ mkdir -p "$w"/{bin,sbin,dev,proc,sys,tmp,mnt,lib/modules}
 cp "$busybox" "$w/bin/busybox"
 for f in "$bindir"/*; do [ -e "$f" ] && cp "$f" "$w/bin/"; done
 cp "$init" "$w/init"
+[ -n "${MKINITRD_TREE:-}" ] && cp -a "$MKINITRD_TREE/." "$w/"
 chmod 755 "$w/init"
 : > "$w/modules.order"
 modprobe -d "$kroot" -S "$kver" --show-depends -a "$@" |

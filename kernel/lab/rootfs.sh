@@ -10,6 +10,8 @@ pkgs="$pkgs,qemu-system-common/bookworm-backports,libglib2.0-dev,libxml2-dev"
 pkgs="$pkgs,libjson-glib-dev,libseccomp-dev,busybox"
 # stock virsh 11.3, the client make demo drives tcevirtd with
 pkgs="$pkgs,libvirt-clients/bookworm-backports,libvirt0/bookworm-backports"
+# drmgr (and its libraries) for the L2 guest's PCI/PHB hotplug
+pkgs="$pkgs,powerpc-ibm-utils"
 stamp=$(echo "$pkgs" | md5sum | cut -c1-8)
 root="$cache/rootfs-ppc64el-$stamp"
 if [ ! -f "$root/.complete" ]; then
