@@ -218,6 +218,37 @@ t detach-device hp-a "$tmp/d9.xml" --live; [ $? = 1 ] && grep -q "device not fou
 ok "detach of a device the domain does not have: device not found" $? "$(cat "$tmp/err")"
 t destroy hp-a
 
+# how many device_del the supervisor sent so far (the log outlives starts)
+asked() { grep -c "asked the guest to release" "$tmp/state/log/$1.log"; }
+# the CLI killed while it waits for the guest: the supervisor does the
+# work, so the removal still completes when the guest releases the device
+FAKEQEMU_UNPLUG_MS=2000 "$tcevirt" start hp-a >/dev/null 2>&1
+t attach-device hp-a "$tmp/d0.xml" --live
+asked0=$(asked hp-a)
+"$tcevirt" detach-device hp-a "$tmp/d0.xml" --live >/dev/null 2>&1 &
+cli=$!
+wait_for 5 test "$(asked hp-a)" -gt "$asked0"
+kill -9 $cli; wait $cli 2>/dev/null
+wait_for 15 restored && ! live hp-a | grep -q "<hostdev" && ! holds hp-a 0 &&
+    grep -q '"event" : "removed"' "$tmp/run/qemu/hp-a.status"
+ok "the CLI killed during detach: the removal completes when the guest releases it" $? "$(why hp-a)"
+t destroy hp-a
+
+# QEMU killed while the guest holds the device: the teardown gives
+# everything back and the waiting detach fails, naming what happened
+FAKEQEMU_UNPLUG_MS=60000 "$tcevirt" start hp-a >/dev/null 2>&1
+t attach-device hp-a "$tmp/d0.xml" --live
+asked0=$(asked hp-a)
+"$tcevirt" detach-device hp-a "$tmp/d0.xml" --live --timeout 30 >/dev/null 2>"$tmp/err2" &
+cli=$!
+wait_for 5 test "$(asked hp-a)" -gt "$asked0"
+kill -9 "$(qpid hp-a)"
+wait $cli; rc=$?
+wait_for 10 qemu_gone hp-a
+[ $rc = 1 ] && [ -s "$tmp/err2" ] && wait_for 10 restored && ! [ -e "$tmp/run/qemu/hp-a.status" ]
+ok "QEMU killed during detach: the detach fails, the teardown restores the host" $? "rc=$rc $(cat "$tmp/err2") $(why hp-a)"
+t list --all
+
 # the supervisor killed at every step: the next command restores the host
 for point in hotplug-recorded hotplug-prepared hotplug-lent hotplug-added \
              hotunplug-group-free hotunplug-released; do
