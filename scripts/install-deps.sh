@@ -9,6 +9,8 @@
 #   scripts/install-deps.sh lab     cross compiler and tools for kernel/lab;
 #                                   enables the ppc64el architecture so apt
 #                                   can fetch Debian's ppc64le kernels
+#   scripts/install-deps.sh kernel-fix  the lab's, plus what building kvm.ko
+#                                   out of tree and checkpatch.pl need
 # QEMU 10 comes from bookworm-backports on Debian 12 (bookworm).
 set -euo pipefail
 
@@ -40,7 +42,10 @@ case $job in
     # cross compiler, kernel module index, initramfs, Debian ppc64el tree
     lab|demo) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
                      xz-utils cpio mmdebstrap) ;;
-    *) echo "usage: $0 check|demo|fuzz|lab|bench" >&2; exit 2 ;;
+    # + kbuild (make, its host tools' libc), the source tree as git, perl
+    kernel-fix) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
+                       xz-utils cpio mmdebstrap make git perl bc) ;;
+    *) echo "usage: $0 check|demo|fuzz|lab|kernel-fix|bench" >&2; exit 2 ;;
 esac
 
 installed() {
@@ -63,12 +68,12 @@ if [ "$job" = bench ]; then
     done
 fi
 need_arch=0
-if { [ "$job" = lab ] || [ "$job" = demo ]; } && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+if { [ "$job" = lab ] || [ "$job" = demo ] || [ "$job" = kernel-fix ]; } && ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
     need_arch=1
 fi
 # the lab fetches ppc64el kernels: the apt lists must have that architecture
 need_lists=0
-if { [ "$job" = lab ] || [ "$job" = demo ]; } && [ $need_arch = 0 ] &&
+if { [ "$job" = lab ] || [ "$job" = demo ] || [ "$job" = kernel-fix ]; } && [ $need_arch = 0 ] &&
    ! apt-cache show busybox-static:ppc64el >/dev/null 2>&1; then
     need_lists=1
 fi
@@ -79,7 +84,7 @@ fi
 
 if [ "$(id -u)" != 0 ]; then
     echo "error: missing Debian packages: ${missing[*]} ${missing_new[*]}" >&2
-    echo "Run 'make $job' as root, or install them yourself." >&2
+    echo "Run 'make ${job/kernel-fix/lab-kernel-fix}' as root, or install them yourself." >&2
     exit 1
 fi
 

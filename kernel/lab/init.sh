@@ -40,6 +40,15 @@ if [ "$mode" = contract ]; then
     run vfio_group_test TCE_BDF=$lone TCE_NONVIABLE_BDF=$pair0
     run vfio_spapr_test TCE_BDF=$lone
     run kvm_test TCE_BDF=$lone
+    if grep -q labrelease=1 /proc/cmdline; then
+        # the kvm-vfio release WARN reproducer; clear_warn_once needs debugfs
+        mount -t debugfs debugfs /sys/kernel/debug
+        info "kvm.ko sha256 $(sha256sum /lib/modules/kvm.ko | cut -c1-16), module taint '$(cat /sys/module/kvm/taint)'"
+        run kvm_vfio_release_test TCE_BDF=$lone
+        # the first WARNING the reproducer caused, as the kernel logged it
+        dmesg | sed -n '/WARNING: .*vfio/,/---\[ end trace/p' | head -40 |
+            sed 's/^/LABINFO: warn: /'
+    fi
     dmesg | grep -iE 'warn|bug|oops' | head -5 | sed 's/^/LABINFO: dmesg: /'
 elif [ "$mode" = tcevirt ] || [ "$mode" = lifecycle ] || [ "$mode" = memlock ] ||
      [ "$mode" = hotplug ] || [ "$mode" = demo ]; then

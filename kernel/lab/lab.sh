@@ -30,6 +30,11 @@
 #   kernel/lab/lab.sh payload BUILD DIR  run DIR/run.sh inside (9p share)
 #   kernel/lab/lab.sh shell              interactive busybox shell
 #
+#   LAB_RELEASE_TEST=1 (contract)        also run the kvm-vfio release WARN
+#                                        reproducer; LAB_MODULES=DIR: .ko
+#                                        files used instead of the
+#                                        package's (kernel/lab/kernel-fix.sh)
+#
 # Downloads (apt, versions resolved now) are cached in
 # ${TCEVIRT_CACHE:-~/.cache/tcevirt}/lab.  Results land in $LAB_OUT
 # (default BUILD/lab): console log, one TAP file per suite, summary.
@@ -70,39 +75,9 @@ if [ "$mode" = all ]; then
              END {printf "%d passed, %d failed, %d skipped\n", p, f, s}'
     exit $rc
 fi
-cache=${TCEVIRT_CACHE:-$HOME/.cache/tcevirt}/lab
 out=${LAB_OUT:-$build/lab}
-flavour=${LAB_FLAVOUR:-powerpc64le-64k}
-mkdir -p "$cache/debs" "$out"
-
-log() { printf 'lab: %s\n' "$*" >&2; }
-
-# ---- packages -----------------------------------------------------------
-resolve_kernel() {
-    # the newest 6.12 ppc64el kernel of the wanted flavour the archive has
-    apt-cache search --names-only "^linux-image-6\.12\..*-$flavour\$" 2>/dev/null |
-        awk '{print $1}' | sort -V | tail -1
-}
-
-fetch_deb() {  # fetch_deb PACKAGE:ARCH -> path of the cached .deb
-    local pkg=${1%%:*} arch=${1##*:} ver file
-    ver=$(apt-cache policy "$1" | awk '/Candidate:/ {print $2}')
-    [ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for $1"; exit 1; }
-    file="$cache/debs/${pkg}_${ver//:/%3a}_${arch}.deb"
-    if [ ! -f "$file" ]; then
-        log "downloading $1 $ver"
-        (cd "$cache/debs" && apt-get download -q "$1" >/dev/null)
-    fi
-    ls "$cache/debs/${pkg}_"*"_${arch}.deb" | sort -V | tail -1
-}
-
-extract() {  # extract DEB DIR (once)
-    if [ ! -d "$2" ]; then
-        mkdir -p "$2.tmp"
-        dpkg-deb -x "$1" "$2.tmp"
-        mv "$2.tmp" "$2"
-    fi
-}
+. "$here/lab-lib.sh"
+mkdir -p "$out"
 
 kpkg=$(resolve_kernel)
 [ -n "$kpkg" ] || { log "no linux-image-6.12.*-$flavour:ppc64el in the apt lists (run 'make lab' as root: it adds ppc64el)"; exit 1; }
@@ -155,7 +130,7 @@ l2_tools() {
 # ---- test binaries (static, ppc64le) -------------------------------------
 bindir="$out/bin"
 mkdir -p "$bindir"
-for t in vfio_group_test vfio_spapr_test pci_sysfs_test kvm_test; do
+for t in vfio_group_test vfio_spapr_test pci_sysfs_test kvm_test kvm_vfio_release_test; do
     src="$top/kernel/selftests/$t.c"
     if [ ! -x "$bindir/$t" ] || [ "$src" -nt "$bindir/$t" ] ||
        [ "$top/kernel/selftests/tce_selftest.h" -nt "$bindir/$t" ] ||
@@ -167,8 +142,8 @@ done
 
 # ---- initramfs -----------------------------------------------------------
 initrd="$out/initrd.cpio.gz"
-"$here/mkinitrd.sh" "$kroot" "$kver" "$cache/busybox/bin/busybox" "$bindir" \
-    "$here/init.sh" "$initrd" \
+MKINITRD_MODULES=${LAB_MODULES:-} "$here/mkinitrd.sh" "$kroot" "$kver" \
+    "$cache/busybox/bin/busybox" "$bindir" "$here/init.sh" "$initrd" \
     vfio-pci vfio_iommu_spapr_tce kvm-hv e1000e xhci-pci 9p 9pnet_virtio
 
 # ---- boot ----------------------------------------------------------------
@@ -179,6 +154,10 @@ devs=(-device e1000e,bus=pcie.0,addr=0x0
       -device e1000e,bus=pcie.1,addr=0x0.1
       -device nec-usb-xhci,bus=pcie.2,addr=0x0)
 append="console=hvc0 loglevel=4 labmode=$mode"
+# LAB_RELEASE_TEST=1: the contract boot also runs the kvm-vfio release
+# WARN reproducer (kernel/lab/kernel-fix.sh); LAB_MODULES: a directory of
+# .ko files used instead of the package's (mkinitrd.sh MKINITRD_MODULES)
+[ "${LAB_RELEASE_TEST:-0}" = 1 ] && append="$append labrelease=1"
 share=()
 mem=3G
 case $mode in
@@ -311,6 +290,7 @@ if [ "$mode" = demo ]; then
 elif [ "$tap" = yes ]; then
     pass=0 fail=0 skip=0
     suites="pci_sysfs_test vfio_group_test vfio_spapr_test kvm_test"
+    [ "${LAB_RELEASE_TEST:-0}" = 1 ] && suites="$suites kvm_vfio_release_test"
     [ "$mode" = tcevirt ] && suites=tcevirt_checks
     [ "$mode" = lifecycle ] && suites=lifecycle_checks
     [ "$mode" = memlock ] && suites=memlock_checks

@@ -9,7 +9,7 @@
  *   driver NAME
  *   device BDF vendor=HEX device=HEX group=ID|none [KEY=VALUE...]
  *   iommu KEY=NUMBER...
- *   kvm power [tce_vfio=0|1]
+ *   kvm power [tce_vfio=0|1] [release=fixed|stock]
  *
  * See README.md for the keys and their defaults.  Every error is one
  * sentence "FILE:LINE: problem.".
@@ -395,7 +395,9 @@ tcemodelHostParseDevice(tcemodelHostParser *p, char **w, size_t n)
 
 /*
  * "iommu KEY=NUMBER...": the table_group of every group (sPAPR TCE).
- * "kvm power [tce_vfio=0|1]": model /dev/kvm as a POWER host's.
+ * "kvm power [tce_vfio=0|1] [release=fixed|stock]": model /dev/kvm as a
+ * POWER host's; release=stock: Debian 6.12's WARN on the release of a
+ * group never linked to a TCE table (tcemodel-kvm.c).
  */
 static bool
 tcemodelHostParseIommu(tcemodelHostParser *p, char **w, size_t n)
@@ -444,16 +446,28 @@ tcemodelHostParseIommu(tcemodelHostParser *p, char **w, size_t n)
 static bool
 tcemodelHostParseKvm(tcemodelHostParser *p, char **w, size_t n)
 {
-    if (n < 2 || n > 3 || !g_str_equal(w[1], "power") ||
-        (n == 3 && !g_str_equal(w[2], "tce_vfio=0") &&
-         !g_str_equal(w[2], "tce_vfio=1")))
-        return tcemodelHostError(p, "expected 'kvm power [tce_vfio=0|1]'");
+    size_t i;
+
+    if (n < 2 || n > 4 || !g_str_equal(w[1], "power"))
+        return tcemodelHostError(p, "expected 'kvm power [tce_vfio=0|1] "
+                                 "[release=fixed|stock]'");
     if (p->host->kvm)
         return tcemodelHostError(p, "'kvm' is given twice");
     p->host->kvm = true;
     g_ptr_array_add(p->host->iommu, g_strdup("kvm=1"));
-    if (n == 3)
-        g_ptr_array_add(p->host->iommu, g_strdup_printf("kvm_%s", w[2]));
+    for (i = 2; i < n; i++) {
+        if (g_str_equal(w[i], "tce_vfio=0") || g_str_equal(w[i], "tce_vfio=1"))
+            g_ptr_array_add(p->host->iommu, g_strdup_printf("kvm_%s", w[i]));
+        else if (g_str_equal(w[i], "release=fixed") ||
+                 g_str_equal(w[i], "release=stock"))
+            g_ptr_array_add(p->host->iommu,
+                            g_strdup_printf("kvm_release_warn=%d",
+                                            g_str_equal(w[i], "release=stock")));
+        else
+            return tcemodelHostError(p, "unexpected '%s' for kvm (expected "
+                                     "'kvm power [tce_vfio=0|1] "
+                                     "[release=fixed|stock]')", w[i]);
+    }
     return true;
 }
 

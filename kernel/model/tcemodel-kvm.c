@@ -10,6 +10,14 @@
  * VM, released when its fd closes.  VMs and devices refuse other mms
  * (EIO).  No vCPUs, no memory slots, no other devices.
  *
+ * A group file added but never given to SET_SPAPR_TCE is dropped (FILE_DEL,
+ * the device's release) quietly: the model is the kernel with
+ * kernel/patches/0001-* applied.  Debian's stock 6.12 kernel WARNs there
+ * (WARN_ON_ONCE(!kvf->iommu_group)); host option "release=stock" makes the
+ * model log that WARNING to its /dev/kmsg each time (the once-per-boot of
+ * WARN_ON_ONCE is not modelled), so that the reproducer
+ * (kernel/selftests/kvm_vfio_release_test.c) is seen to catch it.
+ *
  * The ioctl numbers are this machine's encodings of the uAPI macros, so a
  * program built here against the fake POWER KVM uses the same ones.
  *
@@ -257,6 +265,61 @@ tcemodelKvmUnlinkGroup(tcemodelState *st, tcemodelObj *vm, guint64 group)
 /* ------------------------------------------------------------------ */
 /* the KVM-VFIO device                                                 */
 
+/* Whether KVM took the iommu_group of file @ino (SET_SPAPR_TCE): the
+ * device's groups array; with @drop, forget it */
+static bool
+tcemodelKvmHoldsGroup(tcemodelObj *dev, guint64 ino, bool drop)
+{
+    guint i;
+
+    for (i = 0; i < dev->groups->len; i++) {
+        if (g_array_index(dev->groups, guint64, i) == ino) {
+            if (drop)
+                g_array_remove_index(dev->groups, i);
+            return true;
+        }
+    }
+    return false;
+}
+
+
+/* A kernel log record on the model's /dev/kmsg (ROOT/dev/kmsg) */
+static void
+tcemodelKvmLog(tcemodelState *st, int level, const char *msg)
+{
+    g_autofree char *path = tcemodelPath(st->root, "/dev/kmsg");
+    gint64 usec = g_get_monotonic_time();
+    g_autofree char *rec = g_strdup_printf("%d,%" G_GINT64_FORMAT ",%"
+                                           G_GINT64_FORMAT ",-;%s\n", level,
+                                           usec, usec, msg);
+
+    /* best effort, as printk is */
+    (void) tcemodelFileAppend(path, rec, strlen(rec));
+}
+
+
+/* kvm_spapr_tce_release_vfio_group(): a file leaves the device */
+static void
+tcemodelKvmDropFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
+                    guint64 ino, const char *caller)
+{
+    if (!tcemodelKvmHoldsGroup(dev, ino, true)) {
+        /* never linked: nothing to release (the patched kernel) */
+        if (st->info.kvmReleaseWarn) {
+            g_autofree char *msg = g_strdup_printf(
+                "WARNING: CPU: 0 PID: %d at virt/kvm/vfio.c:103 "
+                "kvm_spapr_tce_release_vfio_group+0x0/0x0 [kvm] (tcemodel: "
+                "Debian 6.12's WARN_ON_ONCE(!kvf->iommu_group) from %s)",
+                (int) getpid(), caller);
+
+            tcemodelKvmLog(st, 4, msg);
+        }
+        return;
+    }
+    if (vm)
+        tcemodelKvmUnlinkGroup(st, vm, ino);
+}
+
 static int
 tcemodelKvmFileIndex(tcemodelObj *dev, tcemodelObj *file)
 {
@@ -304,7 +367,7 @@ tcemodelKvmVfioSetFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
         if (idx < 0)
             return -ENOENT;
         g_array_remove_index(dev->files, idx);
-        tcemodelKvmUnlinkGroup(st, vm, file->ino);
+        tcemodelKvmDropFile(st, dev, vm, file->ino, "kvm_vfio_file_del");
         return 0;
     default:
         if (idx < 0)
@@ -312,6 +375,9 @@ tcemodelKvmVfioSetFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
         /* vfio_file_iommu_group(): groups only (WARN otherwise) */
         if (!tcemodelVfioGroupIsFile(file) || file->gone)
             return -EIO;
+        /* kvf->iommu_group is taken before the link, kept if it fails */
+        if (!tcemodelKvmHoldsGroup(dev, file->ino, false))
+            g_array_append_val(dev->groups, file->ino);
         return tcemodelKvmAttachGroup(st, vm, param->tablefd, file);
     }
 }
@@ -453,9 +519,9 @@ tcemodelKvmRelease(tcemodelState *st, tcemodelObj *obj)
     switch (obj->kind) {
     case TCEMODEL_OBJ_KVMDEV:
         /* kvm_vfio_release(): drop every file and its TCE links */
-        for (i = 0; vm && i < obj->files->len; i++)
-            tcemodelKvmUnlinkGroup(st, vm, g_array_index(obj->files, guint64,
-                                                         i));
+        for (i = 0; i < obj->files->len; i++)
+            tcemodelKvmDropFile(st, obj, vm, g_array_index(obj->files, guint64,
+                                                           i), "kvm_vfio_release");
         break;
     case TCEMODEL_OBJ_STT:
         /* kvm_spapr_tce_release() */

@@ -249,13 +249,16 @@ tcemodelBuildIommu(tcemodelBuild *b, const tcemodelHost *host)
                            "level_max=0x%" G_GINT64_MODIFIER "x\n"
                            "eeh=%" G_GUINT64_FORMAT "\n"
                            "kvm=%" G_GUINT64_FORMAT "\n"
-                           "kvm_tce_vfio=%" G_GUINT64_FORMAT "\n",
+                           "kvm_tce_vfio=%" G_GUINT64_FORMAT "\n"
+                           "kvm_release_warn=%" G_GUINT64_FORMAT "\n",
                            info.dma32Start, info.dma32Size, info.pgsizes,
                            info.windows, info.levels, info.ddwStart,
                            info.levelMax, info.eeh, info.kvm,
-                           info.kvmTceVfio);
+                           info.kvmTceVfio, info.kvmReleaseWarn);
+    /* with a modelled /dev/kvm, the kernel log it writes to: /dev/kmsg */
     return tcemodelBuildText(b, text, 0644, "/model/iommu") &&
-        (!host->kvm || tcemodelBuildText(b, "", 0666, "/dev/kvm"));
+        (!host->kvm || (tcemodelBuildText(b, "", 0666, "/dev/kvm") &&
+                        tcemodelBuildText(b, "", 0644, "/dev/kmsg")));
 }
 
 

@@ -172,7 +172,8 @@ tcemodelResolve(int dirfd, const char *path)
         if (!strstr(path, "sys") && !strstr(path, "dev"))
             return NULL;
         norm = tcemodelNormalize(path);
-        if (tcemodelKvm && g_str_equal(norm, "/dev/kvm"))
+        if (tcemodelKvm && (g_str_equal(norm, "/dev/kvm") ||
+                            g_str_equal(norm, "/dev/kmsg")))
             return g_strconcat(tcemodelRoot, norm, NULL);
         for (i = 0; i < G_N_ELEMENTS(tcemodelPrefixes); i++) {
             if (tcemodelUnder(norm, tcemodelPrefixes[i].prefix,

@@ -79,6 +79,7 @@ tcemodelIommuInfoSet(tcemodelIommuInfo *info, const char *key,
         { "eeh", &info->eeh },
         { "kvm", &info->kvm },
         { "kvm_tce_vfio", &info->kvmTceVfio },
+        { "kvm_release_warn", &info->kvmReleaseWarn },
     };
     size_t i;
 

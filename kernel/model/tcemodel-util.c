@@ -161,6 +161,22 @@ tcemodelFileWrite(const char *path, const char *data, size_t len,
 }
 
 
+/* Append @data to the existing file @path (the model's kernel log) */
+int
+tcemodelFileAppend(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    int ret;
+
+    if (fd < 0)
+        return -errno;
+    ret = tcemodelWriteAll(fd, data, len);
+    if (close(fd) < 0 && ret == 0)
+        ret = -errno;
+    return ret;
+}
+
+
 /*
  * Atomically replace the contents of @path (state that other processes
  * may be reading).  The temporary file lives in ROOT/model/tmp so that it

@@ -105,7 +105,9 @@ typedef struct {
     char *mm;                           /* bound mm, NULL: none yet */
     bool enabled;
     bool pending;                       /* def_window_pending */
-    GArray *groups;                     /* guint64 group inos */
+    GArray *groups;                     /* guint64 group inos; kvmdev: the
+                                         * files whose iommu_group KVM took
+                                         * (SET_SPAPR_TCE) */
     GArray *prereg;                     /* tcemodelRegion: ua, entries */
     tcemodelTable tables[TCEMODEL_TABLES];
 
@@ -134,6 +136,7 @@ typedef struct {
     guint64 eeh;
     guint64 kvm;                        /* 1: fake POWER /dev/kvm */
     guint64 kvmTceVfio;                 /* KVM_CAP_SPAPR_TCE_VFIO */
+    guint64 kvmReleaseWarn;             /* 1: stock 6.12's WARN (release=stock) */
 } tcemodelIommuInfo;
 
 typedef struct {

@@ -44,6 +44,7 @@ bool tcemodelNameValid(const char *name);
 int tcemodelFileRead(const char *path, char **data);
 int tcemodelFileWrite(const char *path, const char *data, size_t len,
                       mode_t mode);
+int tcemodelFileAppend(const char *path, const char *data, size_t len);
 int tcemodelFileReplace(const char *root, const char *path, const char *data,
                         mode_t mode);
 int tcemodelMkdir(const char *path);
