@@ -132,9 +132,11 @@ bindir="$out/bin"
 mkdir -p "$bindir"
 for t in vfio_group_test vfio_spapr_test pci_sysfs_test kvm_test kvm_vfio_release_test; do
     src="$top/kernel/selftests/$t.c"
-    if [ ! -x "$bindir/$t" ] || [ "$src" -nt "$bindir/$t" ] ||
-       [ "$top/kernel/selftests/tce_selftest.h" -nt "$bindir/$t" ] ||
-       [ "$top/kernel/selftests/tce_ksft.h" -nt "$bindir/$t" ]; then
+    stale=0
+    for f in "$src" "$top"/kernel/selftests/*.h; do
+        [ "$f" -nt "$bindir/$t" ] && stale=1
+    done
+    if [ ! -x "$bindir/$t" ] || [ $stale = 1 ]; then
         powerpc64le-linux-gnu-gcc -O2 -Wall -Wextra -Werror -static \
             -o "$bindir/$t" "$src"
     fi

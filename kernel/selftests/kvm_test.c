@@ -14,6 +14,7 @@
 #include <linux/kvm.h>
 
 #include "tce_selftest.h"
+#include "tce_kvm.h"
 
 #if defined(__powerpc64__)
 # define ON_POWER 1
@@ -21,17 +22,6 @@
 # define ON_POWER 0
 #endif
 
-#ifndef KVM_CAP_SPAPR_TCE_VFIO
-# define KVM_CAP_SPAPR_TCE_VFIO 142
-#endif
-#ifndef KVM_DEV_VFIO_FILE
-# define KVM_DEV_VFIO_FILE KVM_DEV_VFIO_GROUP
-# define KVM_DEV_VFIO_FILE_ADD KVM_DEV_VFIO_GROUP_ADD
-# define KVM_DEV_VFIO_FILE_DEL KVM_DEV_VFIO_GROUP_DEL
-#endif
-#ifndef KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE
-# define KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE 3
-#endif
 #if !ON_POWER
 /* uAPI structs defined only in the powerpc kvm headers */
 struct kvm_create_spapr_tce_64 {
@@ -72,15 +62,6 @@ vfio_dev_create(int vm)
     if (ioctl(vm, KVM_CREATE_DEVICE, &cd) < 0)
         return -1;
     return cd.fd;
-}
-
-static int
-vfio_file_attr(int dev, __u64 attr, void *arg)
-{
-    struct kvm_device_attr a = {
-        .group = KVM_DEV_VFIO_FILE, .attr = attr, .addr = (uintptr_t) arg,
-    };
-    return ioctl(dev, KVM_SET_DEVICE_ATTR, &a);
 }
 
 typedef struct {

@@ -17,19 +17,8 @@
  *
  *   TCE_BDF  a vfio-pci device in a viable IOMMU group (required)
  */
-#include <sys/ioctl.h>
-#include <linux/kvm.h>
-
 #include "tce_selftest.h"
-
-#ifndef KVM_CAP_SPAPR_TCE_VFIO
-# define KVM_CAP_SPAPR_TCE_VFIO 142
-#endif
-#ifndef KVM_DEV_VFIO_FILE
-# define KVM_DEV_VFIO_FILE KVM_DEV_VFIO_GROUP
-# define KVM_DEV_VFIO_FILE_ADD KVM_DEV_VFIO_GROUP_ADD
-# define KVM_DEV_VFIO_FILE_DEL KVM_DEV_VFIO_GROUP_DEL
-#endif
+#include "tce_kvm.h"
 
 #define CLEAR_WARN_ONCE "/sys/kernel/debug/clear_warn_once"
 
@@ -107,15 +96,6 @@ rctx_close(release_ctx *c)
     tce_close(&c->grp);
     tce_close(&c->container);
     tce_close(&c->kmsg);
-}
-
-static int
-vfio_file_attr(int dev, __u64 attr, int *fd)
-{
-    struct kvm_device_attr a = {
-        .group = KVM_DEV_VFIO_FILE, .attr = attr, .addr = (uintptr_t) fd,
-    };
-    return ioctl(dev, KVM_SET_DEVICE_ATTR, &a);
 }
 
 /*
