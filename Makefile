@@ -71,7 +71,7 @@ lab:
 # The kvm-vfio release WARN fix (kernel/patches) before and after on the
 # lab's real kernel: git am + checkpatch on Debian's linux-source-6.12,
 # kvm.ko built out of tree, the lab booted with each kvm.ko; prints the
-# table (kernel/lab/kernel-fix.sh; not in CI: about 10 minutes).
+# table (kernel/lab/kernel-fix.sh; not in CI: 153 s, 62 s more the first time).
 lab-kernel-fix:
 	@scripts/install-deps.sh kernel-fix
 	@kernel/lab/kernel-fix.sh $(abspath $(BUILD))

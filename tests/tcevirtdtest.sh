@@ -213,17 +213,29 @@ v dominfo td-a; grep -q "^Max memory: *786432 KiB" "$tmp/out"
 ok "a CLI redefinition shows in the next virsh call" $? "$(both)"
 t define "$tmp/td-a.xml"; v dominfo td-a; grep -q "^Max memory: *524288 KiB" "$tmp/out"
 ok "... and so does the definition put back" $? "$(both)"
-t start td-a; v domstate td-a
+# the supervisor lives as long as the domain: it keeps nothing its starter
+# had open (here fd 9, as a calling script's lock file or pipe would be)
+t start td-a 9>"$tmp/inherited"; v domstate td-a
 S=$(sed -n 's/.*"supervisor-pid" : \([0-9]*\).*/\1/p' "$tmp/run/qemu/td-a.status")
+[ -n "$S" ] && [ -d "/proc/$S" ] &&
+    ! LD_PRELOAD= find "/proc/$S/fd" -mindepth 1 -maxdepth 1 -lname "$tmp/inherited" | grep -q .
+ok "the supervisor does not keep the fds its starter had open" $? "$(LD_PRELOAD= ls -l "/proc/$S/fd" 2>&1)"
 kill -9 "$S"; while kill -0 "$S" 2>/dev/null; do sleep 0.01; done
 is_state td-a "shut off (crashed)" && [ "$(drv 0002:01:00.0)" = e1000e ]
 ok "a supervisor killed with SIGKILL: the next call finds the domain stopped, the NIC back" $? "$(state td-a; drv 0002:01:00.0; tail -3 "$tmp/daemon.log")"
 
 # two clients racing on one domain: one start wins, nothing doubles
-race() {  # race VERB: two clients at once
-    LD_PRELOAD= virsh -c "$uri" "$1" td-a >"$tmp/r1" 2>&1 & local p1=$!
-    LD_PRELOAD= virsh -c "$uri" "$1" td-a >"$tmp/r2" 2>&1 & local p2=$!
-    wait $p1 $p2
+race() {  # race VERB: two clients at once (a hang is reported, with
+          # what every process was waiting in, instead of the test's timeout)
+    LD_PRELOAD= timeout 60 virsh -c "$uri" "$1" td-a >"$tmp/r1" 2>&1 & local p1=$!
+    LD_PRELOAD= timeout 60 virsh -c "$uri" "$1" td-a >"$tmp/r2" 2>&1 & local p2=$!
+    local r1 r2
+    wait $p1; r1=$?; wait $p2; r2=$?
+    if [ $r1 = 124 ] || [ $r2 = 124 ]; then
+        { echo "race $1 hung (exit $r1/$r2)"
+          LD_PRELOAD= ps -eo pid,ppid,stat,wchan:32,cmd | grep -E 'tcevirt|qemu|virsh' | grep -v grep
+          tail -20 "$tmp/daemon.log"; tail -10 "$tmp/state/log/td-a.log"; } >> "$tmp/r2"
+    fi
 }
 race start
 cnt=$(cat "$tmp/r1" "$tmp/r2" | grep -c "Domain 'td-a' started")

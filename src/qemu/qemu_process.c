@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "qemu_process.h"
+#include "virfile.h"
 #include "qemu_domain.h"
 #include "qemu_supervisor.h"
 #include "qemu_teardown.h"
@@ -63,13 +64,18 @@ qemuProcessPrepareDef(qemuDriver *drv, const char *nameOrUUID,
 }
 
 static void G_GNUC_NORETURN
-qemuProcessDaemonize(qemuSupervisorParams *params, int storeLock, int readEnd)
+qemuProcessDaemonize(qemuSupervisorParams *params)
 {
     int null;
     pid_t pid;
 
-    close(storeLock);
-    close(readEnd);
+    /* The supervisor lives as long as the domain and never execs: it must
+     * not keep what other threads of a daemon had open at the fork (a
+     * copy of another start's store lock would hold that flock, of its
+     * result pipe that start's reader, for the domain's lifetime).  Only
+     * the result pipe's write end stays; the store lock and the read end
+     * go with the rest. */
+    virFileCloseInherited(params->resultFd);
     setsid();
     if ((pid = fork()) != 0)
         _exit(pid < 0 ? 1 : 0);
@@ -128,7 +134,7 @@ qemuProcessStart(qemuDriver *drv, const char *nameOrUUID, gboolean paused,
         goto cleanup;
     }
     if (child == 0)
-        qemuProcessDaemonize(&params, lock, result[0]);
+        qemuProcessDaemonize(&params);
     close(result[1]);
     result[1] = -1;
     while (waitpid(child, NULL, 0) < 0 && errno == EINTR)

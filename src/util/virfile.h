@@ -22,6 +22,11 @@ gboolean virFileRemove(const char *path);
 
 gboolean virFileMakeDirs(const char *path, GError **errp);
 
+/* Closes every fd above 2 but @keep (-1: none): a child forked from a
+ * threaded process without exec holds a copy of every fd open there, such
+ * as another thread's lock or pipe, until it closes them */
+void virFileCloseInherited(int keep);
+
 /* The contents of @path with surrounding whitespace removed, NULL when it
  * cannot be read (sysfs and /proc values) */
 char *virFileReadValue(const char *path);
