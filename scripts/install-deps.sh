@@ -42,9 +42,12 @@ case $job in
     # cross compiler, kernel module index, initramfs, Debian ppc64el tree
     lab|demo) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
                      xz-utils cpio mmdebstrap) ;;
-    # + kbuild (make, its host tools' libc), the source tree as git, perl
+    # the lab's, + make, the libraries of linux-kbuild's tools (objtool,
+    # modpost: extracted, not installed, so apt does not bring them), git
+    # for the source tree, perl for checkpatch.pl
     kernel-fix) extra=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross kmod
-                       xz-utils cpio mmdebstrap make git perl bc) ;;
+                       xz-utils cpio mmdebstrap make libelf1 libssl3 zlib1g
+                       git perl) ;;
     *) echo "usage: $0 check|demo|fuzz|lab|kernel-fix|bench" >&2; exit 2 ;;
 esac
 
