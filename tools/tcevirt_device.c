@@ -24,8 +24,6 @@ tcevirtDeviceParse(const char *verb, int argc, char **argv,
     gboolean persistent = FALSE, current = FALSE;
     int i;
 
-    args->timeout = 20;
-
     for (i = 1; i < argc; i++) {
         if (g_str_equal(argv[i], "--live")) {
             args->flags |= QEMU_AFFECT_LIVE;

@@ -24,6 +24,26 @@ run() {  # run CMD...: show the command and its output; status in $rc
     rc=$?
     sed 's/^/#   /' /tmp/out
 }
+now() { cut -d' ' -f1 /proc/uptime; }
+field() { awk -v k="$1" '$1 == k {print $2}' /proc/$2/status; }  # field KEY PID
+since() { echo "$1 $(now)" | awk '{printf "%.1f", $2 - $1}'; }  # since T0
+# the L2 guest's console ($console, without CRs) while its QEMU ($pid) runs
+guest() { tr -d '\r' < $console 2>/dev/null; }
+wait_console() {  # wait_console PATTERN SECONDS: 0 once the console has it
+    s=0
+    while ! guest | grep -q "$1" && [ $s -lt $2 ] && [ -d /proc/$pid ]; do
+        sleep 2; s=$((s + 2))
+    done
+    guest | grep -q "$1"
+}
+l2_setup() {  # what the checks that start the L2 guest (KVM) share
+    export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
+    export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
+    # QMP answers only after VFIO has pinned guest RAM: slow under TCG
+    printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+    # Debian's udev makes /dev/kvm 0666 (root:kvm); the lab has no udev
+    chmod 666 /dev/kvm
+}
 checks_done() {  # the plan and the totals the host side counts
     echo "1..$n"
     echo "# Totals: pass:$((n - fails)) fail:$fails"

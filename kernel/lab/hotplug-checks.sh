@@ -8,27 +8,14 @@
 # the in-kernel TCE table, and it is hot-unplugged back to e1000e.
 # TAP output; "# " lines carry the commands, their output and the numbers.
 . /opt/tcevirt/checks-lib.sh
-export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
-export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
-printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+l2_setup
 t=/opt/tcevirt/tcevirt
 dom=lab-l2 bdf=0000:01:00.0 hp=0001:01:00.0 mate=0001:01:00.1
 console=/tmp/lab-l2.console
 log=$TCEVIRT_STATE_DIR/log/$dom.log
-now() { cut -d' ' -f1 /proc/uptime; }
-since() { echo "$1 $(now)" | awk '{printf "%.1f", $2 - $1}'; }
 rlimit() { awk '/^Max locked memory/ {print $4}' /proc/$1/limits; }
-guest() { tr -d '\r' < $console 2>/dev/null; }
-wait_console() {  # wait_console PATTERN SECONDS: 0 once the console has it
-    s=0
-    while ! guest | grep -q "$1" && [ $s -lt $2 ] && [ -d /proc/$pid ]; do
-        sleep 2; s=$((s + 2))
-    done
-    guest | grep -q "$1"
-}
 echo "TAP version 13"
 echo "# $($t --version) on $(uname -r) $(uname -m)"
-chmod 666 /dev/kvm
 grp=$(group $hp)
 echo "# $hp: driver $(drv $hp), IOMMU group $grp (with $mate, driver $(drv $mate))"
 
@@ -83,7 +70,7 @@ ok hotplug/live-xml-has-the-new-phb-and-address $?
 [ -n "$pid" ] && ls -l /proc/$pid/fd 2>/dev/null | grep -q "/dev/vfio/$grp"
 ok hotplug/qemu-holds-the-new-group-fd $?
 limit1=$(rlimit $pid)
-echo "# memlock: before $limit0, after $limit1 bytes; VmLck $(awk '$1 == "VmLck:" {print $2, $3}' /proc/$pid/status)"
+echo "# memlock: before $limit0, after $limit1 bytes; VmLck $(field VmLck: $pid) kB"
 grep "memlock of QEMU" $log | sed 's/^/#   log: /'
 [ -n "$limit1" ] && [ "$limit1" -gt "$limit0" ] && grep -q "memlock of QEMU: $limit0 -> $limit1 bytes" $log
 ok hotplug/memlock-raised-before-device-add $? "limit $limit0 -> $limit1"
@@ -99,7 +86,7 @@ run $t domtce $dom
 grep -E "vfio_spapr_(group_attach|create_window)" $log | sed 's/^/#   log: /'
 grep -A2 "^IOMMU group $grp " /tmp/out | grep -q "observed: *in-kernel (.*the kernel saw [2-9] attaches"
 ok hotplug-tce $?
-vmlck1=$(awk '$1 == "VmLck:" {print $2}' /proc/$pid/status)
+vmlck1=$(field VmLck: $pid)
 echo "# memlock with both groups: VmLck $vmlck1 kB = $((vmlck1 * 1024)) bytes, limit $limit1, limit - VmLck = $(( (limit1 - vmlck1 * 1024) / 1024 )) KiB"
 [ -n "$vmlck1" ] && [ $((vmlck1 * 1024)) -le "$limit1" ]
 ok hotplug/vmlck-within-the-raised-limit $? "VmLck $vmlck1 kB, limit $limit1"
@@ -123,7 +110,7 @@ ok hotplug/no-claim-left $?
 limit2=$(rlimit $pid)
 $t dumpxml $dom > /tmp/live.xml 2>/dev/null
 need2=$($t memlock --bytes /tmp/live.xml 2>/dev/null)
-vmlck2=$(awk '$1 == "VmLck:" {print $2}' /proc/$pid/status)
+vmlck2=$(field VmLck: $pid)
 echo "# memlock: $limit1 -> $limit2 bytes (started with $limit0); tcevirt memlock of the live XML $need2; VmLck $vmlck2 kB"
 [ -n "$limit2" ] && [ "$limit2" -lt "$limit1" ] && [ "$limit2" = "$need2" ] &&
     [ $((vmlck2 * 1024)) -le "$limit2" ] && grep -q "memlock of QEMU: $limit1 -> $limit2 bytes" $log

@@ -48,7 +48,7 @@ findHotplugSection(const unsigned char *ev, size_t len)
 {
     size_t extLen, off, end;
 
-    if (len < 8 || (ev[0] & 0xff) < 6 || ev[3] != RTAS_TYPE_HOTPLUG)
+    if (len < 8 || ev[0] < 6 || ev[3] != RTAS_TYPE_HOTPLUG)
         return NULL;
     extLen = be32(ev + 4);
     end = 8 + extLen;

@@ -5,22 +5,15 @@
 # through (/opt/tcevirt/lab-l2.xml, guest /init: kernel/lab/l2-init.sh).
 # TAP output; "# " lines carry the commands, their output and the numbers.
 . /opt/tcevirt/checks-lib.sh
-export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
-export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
-# QMP answers only after VFIO has pinned guest RAM: slow under TCG
-printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+l2_setup
 t=/opt/tcevirt/tcevirt
 xml=/opt/tcevirt/lab-l2.xml
 dom=lab-l2 bdf=0000:01:00.0
 console=/tmp/lab-l2.console
 log=$TCEVIRT_STATE_DIR/log/$dom.log
-now() { cut -d' ' -f1 /proc/uptime; }
-field() { awk -v k="$1" '$1 == k {print $2}' /proc/$2/status; }
 echo "TAP version 13"
 echo "# $($t --version) on $(uname -r) $(uname -m)"
 
-# Debian's udev makes /dev/kvm 0666 (root:kvm); the lab has no udev
-chmod 666 /dev/kvm
 grp=$(group $bdf)
 
 uid=$(id -u tcevirt-qemu 2>/dev/null)
@@ -82,15 +75,12 @@ ok qemu/holds-the-injected-group-fd $?
 
 # the guest boots and drives the NIC (KVM under TCG: about a minute)
 t0=$(now)
-s=0
-while ! grep -q "^L2: ready" $console 2>/dev/null && [ $s -lt 300 ] && [ -d /proc/$pid ]; do
-    sleep 2; s=$((s + 2))
-done
+wait_console "^L2: ready" 300
 echo "# L2 console ($console), ready after $(echo "$t0 $(now)" | awk '{printf "%.0f", $2 - $1}') s:"
-tr -d '\r' < $console 2>/dev/null | grep -E '^L2:|e1000e' | head -20 | sed 's/^/#   /'
-tr -d '\r' < $console 2>/dev/null | grep -q "^L2: pci .*0x8086:0x10d3 .*driver=e1000e"
+guest | grep -E '^L2:|e1000e' | head -20 | sed 's/^/#   /'
+guest | grep -q "^L2: pci .*0x8086:0x10d3 .*driver=e1000e"
 ok guest/sees-the-e1000e-bound-to-its-driver $?
-tr -d '\r' < $console 2>/dev/null | grep -q "^L2: eth[0-9]* driver=e1000e"
+guest | grep -q "^L2: eth[0-9]* driver=e1000e"
 ok guest/has-an-e1000e-interface $?
 
 # TCE acceleration: the group is attached to KVM's in-kernel TCE table

@@ -15,16 +15,11 @@
 # Each row: VmLck <= limit <= VmLck * 1.05 + 16 MiB.  TAP; "# memlock-row:"
 # lines are the table of docs/performance.rst.
 . /opt/tcevirt/checks-lib.sh
-export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
-export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
-printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
+l2_setup
 t=/opt/tcevirt/tcevirt
 base=/opt/tcevirt/lab-l2.xml
-now() { cut -d' ' -f1 /proc/uptime; }
-field() { awk -v k="$1" '$1 == k {print $2}' /proc/$2/status; }
 echo "TAP version 13"
 echo "# $($t --version) on $(uname -r) $(uname -m)"
-chmod 666 /dev/kvm
 
 hostdev() {  # hostdev DOMAIN BUS FUNCTION: a <hostdev> line
     echo "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='$1' bus='$2' slot='0x00' function='$3'/></source></hostdev>"
@@ -59,14 +54,12 @@ row() {
     ok $r/start $rc
     pid=$(sed -n 's/.*"qemu-pid" : \([0-9]*\).*/\1/p' /run/tcevirt/qemu/$dom.status 2>/dev/null)
     [ -n "$pid" ] || pid=$(pgrep -f "guest=$dom," | head -1)
-    t0=$(now) s=0
-    while ! grep -q "^L2: ready" $console 2>/dev/null && [ $s -lt 300 ] && [ -d /proc/$pid ]; do
-        sleep 2; s=$((s + 2))
-    done
+    t0=$(now)
+    wait_console "^L2: ready" 300
+    ready=$?
     echo "# $r: guest ready after $(echo "$t0 $(now)" | awk '{printf "%.0f", $2 - $1}') s"
-    tr -d '\r' < $console 2>/dev/null | grep -E '^L2: (eth|pci|no eth)' | sed 's/^/#   /'
-    grep -q "^L2: ready" $console 2>/dev/null
-    ok $r/guest-ready $?
+    guest | grep -E '^L2: (eth|pci|no eth)' | sed 's/^/#   /'
+    ok $r/guest-ready $ready
     grep -E "IOMMU of the host devices|vfio_spapr_create_window" $log | sed 's/^/#   /'
     # DDWs QEMU created for the guest: the windows at 2^59
     ddws=$(grep -c "vfio_spapr_create_window .*0x800000000000000" $log)

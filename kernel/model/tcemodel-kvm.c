@@ -240,48 +240,39 @@ tcemodelKvmAttachGroup(tcemodelState *st, tcemodelObj *vm, int tablefd,
 }
 
 
+/* The index of @ino in @inos (guint64), or -1 */
+static int
+tcemodelKvmInoIndex(GArray *inos, guint64 ino)
+{
+    guint i;
+
+    for (i = 0; i < inos->len; i++) {
+        if (g_array_index(inos, guint64, i) == ino)
+            return i;
+    }
+    return -1;
+}
+
+
 /* kvm_spapr_tce_release_iommu_group(): one reference per link */
 static void
 tcemodelKvmUnlinkGroup(tcemodelState *st, tcemodelObj *vm, guint64 group)
 {
     size_t i;
-    guint j;
+    int j;
 
     for (i = 0; i < st->objs->len; i++) {
         tcemodelObj *stt = g_ptr_array_index(st->objs, i);
 
-        if (stt->kind != TCEMODEL_OBJ_STT || stt->owner != vm->ino)
-            continue;
-        for (j = 0; j < stt->files->len; j++) {
-            if (g_array_index(stt->files, guint64, j) == group) {
-                g_array_remove_index(stt->files, j);
-                break;
-            }
-        }
+        if (stt->kind == TCEMODEL_OBJ_STT && stt->owner == vm->ino &&
+            (j = tcemodelKvmInoIndex(stt->files, group)) >= 0)
+            g_array_remove_index(stt->files, j);
     }
 }
 
 
 /* ------------------------------------------------------------------ */
 /* the KVM-VFIO device                                                 */
-
-/* Whether KVM took the iommu_group of file @ino (SET_SPAPR_TCE): the
- * device's groups array; with @drop, forget it */
-static bool
-tcemodelKvmHoldsGroup(tcemodelObj *dev, guint64 ino, bool drop)
-{
-    guint i;
-
-    for (i = 0; i < dev->groups->len; i++) {
-        if (g_array_index(dev->groups, guint64, i) == ino) {
-            if (drop)
-                g_array_remove_index(dev->groups, i);
-            return true;
-        }
-    }
-    return false;
-}
-
 
 /* A kernel log record on the model's /dev/kmsg (ROOT/dev/kmsg) */
 static void
@@ -303,7 +294,9 @@ static void
 tcemodelKvmDropFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
                     guint64 ino, const char *caller)
 {
-    if (!tcemodelKvmHoldsGroup(dev, ino, true)) {
+    int held = tcemodelKvmInoIndex(dev->groups, ino);
+
+    if (held < 0) {
         /* never linked: nothing to release (the patched kernel) */
         if (st->info.kvmReleaseWarn) {
             g_autofree char *msg = g_strdup_printf(
@@ -316,22 +309,10 @@ tcemodelKvmDropFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
         }
         return;
     }
+    g_array_remove_index(dev->groups, held);
     if (vm)
         tcemodelKvmUnlinkGroup(st, vm, ino);
 }
-
-static int
-tcemodelKvmFileIndex(tcemodelObj *dev, tcemodelObj *file)
-{
-    guint i;
-
-    for (i = 0; file && i < dev->files->len; i++) {
-        if (g_array_index(dev->files, guint64, i) == file->ino)
-            return i;
-    }
-    return -1;
-}
-
 
 static int
 tcemodelKvmVfioSetFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
@@ -351,7 +332,7 @@ tcemodelKvmVfioSetFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
     file = tcemodelStateObjFd(st, fd, &err);
     if (err)
         return -err;
-    idx = tcemodelKvmFileIndex(dev, file);
+    idx = file ? tcemodelKvmInoIndex(dev->files, file->ino) : -1;
 
     switch (attr) {
     case KVM_DEV_VFIO_GROUP_ADD:
@@ -376,7 +357,7 @@ tcemodelKvmVfioSetFile(tcemodelState *st, tcemodelObj *dev, tcemodelObj *vm,
         if (!tcemodelVfioGroupIsFile(file) || file->gone)
             return -EIO;
         /* kvf->iommu_group is taken before the link, kept if it fails */
-        if (!tcemodelKvmHoldsGroup(dev, file->ino, false))
+        if (tcemodelKvmInoIndex(dev->groups, file->ino) < 0)
             g_array_append_val(dev->groups, file->ino);
         return tcemodelKvmAttachGroup(st, vm, param->tablefd, file);
     }

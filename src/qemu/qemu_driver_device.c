@@ -169,7 +169,7 @@ qemuDriverDetachDevice(qemuDriver *drv, const char *nameOrUUID,
 
     if (timeout == QEMU_DETACH_ASYNC)
         json_object_set_boolean_member(req, "async", TRUE);
-    else
+    else if (timeout)
         json_object_set_int_member(req, "timeout", timeout);
     return qemuDriverDeviceChange(drv, nameOrUUID, devXML, flags, FALSE, req,
                                   warnings, &ret, errp);

@@ -22,11 +22,12 @@ gboolean qemuDriverAttachDevice(qemuDriver *drv, const char *nameOrUUID,
                                 GError **errp);
 /* libvirt's live detach: the guest gets a few seconds, then the call
  * returns with the removal pending (DEVICE_REMOVED comes when it is done) */
-#define QEMU_DETACH_ASYNC 0
+#define QEMU_DETACH_ASYNC G_MAXUINT
 
 /* @timeout: seconds the guest gets to release the device before the call
- * fails, the device staying attached and a DEVICE_REMOVAL_FAILED recorded;
- * QEMU_DETACH_ASYNC: libvirt's behaviour instead */
+ * fails, the device staying attached and a DEVICE_REMOVAL_FAILED recorded
+ * (0: the supervisor's default, 20 s as Nova waits); QEMU_DETACH_ASYNC:
+ * libvirt's behaviour instead */
 gboolean qemuDriverDetachDevice(qemuDriver *drv, const char *nameOrUUID,
                                 const char *devXML, unsigned int flags,
                                 unsigned int timeout, GPtrArray *warnings,

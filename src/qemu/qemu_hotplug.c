@@ -285,7 +285,7 @@ qemuHotplugAttach(qemuSupervisor *sv, const char *devXML, GError **errp)
     virProcessCrashPoint("hotplug-prepared");
     /* 3. QEMU may lock what the new containers and tables will charge (a
      * <hard_limit> below it is the administrator's: warned, as at start) */
-    if (!qemuSupervisorMemlock(sv, nd, newGroups, &limit, NULL, errp) ||
+    if (!qemuSupervisorMemlock(sv, nd, newGroups, &limit, errp) ||
         (limit > sv->memlock && !qemuHotplugSetMemlock(sv, limit, errp)))
         goto rollback;
     /* 4. this QEMU, and only it, may open the group */
@@ -438,7 +438,7 @@ qemuHotplugRemoved(qemuSupervisor *sv, const char *alias)
     qemuHotplugLendGroups(sv, nd, NULL);
     if (!sv->broker)
         qemuHotplugUnlendGroup(sv, group);
-    if (qemuSupervisorMemlock(sv, nd, none, &limit, NULL, &err) && limit)
+    if (qemuSupervisorMemlock(sv, nd, none, &limit, &err) && limit)
         qemuHotplugSetMemlock(sv, limit, NULL);
     g_clear_error(&err);
     qemuHotplugSetDef(sv, g_steal_pointer(&nd));

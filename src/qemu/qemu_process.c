@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "qemu_process.h"
-#include "virfile.h"
 #include "qemu_domain.h"
 #include "qemu_supervisor.h"
 #include "qemu_teardown.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virpci.h"
 #include "virprocess.h"
 #include "virseccomp.h"

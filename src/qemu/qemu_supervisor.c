@@ -741,8 +741,7 @@ qemuSupervisorCheckRealized(qemuSupervisor *sv, GError **errp)
 
 gboolean
 qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
-                      GArray *groups, guint64 *limit, guint64 *need,
-                      GError **errp)
+                      GArray *groups, guint64 *limit, GError **errp)
 {
     g_auto(qemuMemLock) ml = { 0 };
     qemuMemLockHost host = sv->memlockHost;
@@ -767,8 +766,6 @@ qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
     }
     sv->memlockHost = host;
     *limit = ml.source == QEMU_MEMLOCK_SOURCE_NONE ? 0 : ml.limit;
-    if (need)
-        *need = ml.need;
     return TRUE;
 }
 
@@ -822,7 +819,7 @@ qemuSupervisorLaunch(qemuSupervisor *sv, GError **errp)
         if (!seccomp && !qemuSupervisorLendGroups(sv, groups, errp))
             return FALSE;
     }
-    if (!qemuSupervisorMemlock(sv, def, groups, &sv->memlock, NULL, errp))
+    if (!qemuSupervisorMemlock(sv, def, groups, &sv->memlock, errp))
         return FALSE;
     if (!qemuSupervisorLendFiles(sv, errp) ||
         !qemuSupervisorMemoryDir(sv, &ccfg, errp) ||

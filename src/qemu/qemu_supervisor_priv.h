@@ -59,10 +59,8 @@ gboolean qemuSupervisorLend(qemuSupervisor *sv, const char *path,
 /* DAC mode: the nodes of @groups lent to QEMU's uid alone (0600) */
 gboolean qemuSupervisorLendGroups(qemuSupervisor *sv, GArray *groups,
                                   GError **errp);
-/* QEMU's locked-memory limit for @def into @limit (0: leave it) and what
- * the kernel will charge into @need (may be NULL), with the
+/* QEMU's locked-memory limit for @def into @limit (0: leave it), with the
  * kernel's IOMMU facts of @groups (bound to vfio-pci, not open) added to
  * what sv->memlockHost already knows (kept on success) */
 gboolean qemuSupervisorMemlock(qemuSupervisor *sv, const virDomainDef *def,
-                               GArray *groups, guint64 *limit, guint64 *need,
-                               GError **errp);
+                               GArray *groups, guint64 *limit, GError **errp);

@@ -3,11 +3,9 @@
  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -144,39 +142,10 @@ virFileReadField(const char *path, const char *key)
 }
 
 
-static int
-virFileCloseRange(unsigned int first, unsigned int last)
-{
-    return first > last ? 0 : close_range(first, last, 0);
-}
-
-
 void
 virFileCloseInherited(int keep)
 {
-    g_autoptr(GArray) fds = NULL;
-    DIR *dir;
-    struct dirent *ent;
-    guint i;
-
-    if (keep < 3) {
-        if (close_range(3, ~0U, 0) == 0)
-            return;
-    } else if (virFileCloseRange(3, keep - 1) == 0 &&
-               close_range(keep + 1, ~0U, 0) == 0) {
-        return;
-    }
-    /* no close_range (kernel before 5.9): what /proc/self/fd lists */
-    if (!(dir = opendir("/proc/self/fd")))
-        return;
-    fds = g_array_new(FALSE, FALSE, sizeof(int));
-    while ((ent = readdir(dir))) {
-        int fd = atoi(ent->d_name);
-
-        if (fd > 2 && fd != keep && fd != dirfd(dir))
-            g_array_append_val(fds, fd);
-    }
-    closedir(dir);
-    for (i = 0; i < fds->len; i++)
-        close(g_array_index(fds, int, i));
+    if (keep > 3)
+        close_range(3, keep - 1, 0);
+    close_range(MAX(keep + 1, 3), ~0U, 0);
 }

@@ -22,9 +22,10 @@ gboolean virFileRemove(const char *path);
 
 gboolean virFileMakeDirs(const char *path, GError **errp);
 
-/* Closes every fd above 2 but @keep (-1: none): a child forked from a
- * threaded process without exec holds a copy of every fd open there, such
- * as another thread's lock or pipe, until it closes them */
+/* Closes every fd above 2 but @keep (-1: none), with close_range(2)
+ * (Linux 5.9; Debian 12 has 6.1): a child forked without exec holds a copy
+ * of every fd its parent had open, such as a lock or a pipe, until it
+ * closes them */
 void virFileCloseInherited(int keep);
 
 /* The contents of @path with surrounding whitespace removed, NULL when it
