@@ -205,9 +205,18 @@ qemuProcessControl(qemuDriver *drv, const char *name, const char *execute,
     g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
         connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
-        virReportSystemError(errp, errno, "cannot reach the supervisor of "
-                             "domain '%s' on %s; is the domain running?",
-                             name, path);
+        int e = errno;
+
+        /* it stopped after the caller looked (another client's destroy
+         * won the race): what libvirt says of a domain that is not running */
+        if ((e == ENOENT || e == ECONNREFUSED) &&
+            !qemuDomainStatusSupervised(drv->cfg, name))
+            virReportError(errp, VIR_ERR_OPERATION_INVALID,
+                           "domain '%s' is not running", name);
+        else
+            virReportSystemError(errp, e, "cannot reach the supervisor of "
+                                 "domain '%s' on %s; is the domain running?",
+                                 name, path);
         if (fd >= 0)
             close(fd);
         return NULL;
