@@ -77,14 +77,15 @@ ok hotplug/memlock-raised-before-device-add $? "limit $limit0 -> $limit1"
 
 # in-kernel TCE for the new group: QEMU attached it to the KVM TCE table
 # and the kernel's kprobe saw a second attach
+seen="observed: *in-kernel (.*the kernel saw [2-9] attaches"
 s=0
-while ! $t domtce $dom 2>/dev/null | grep -A2 "^IOMMU group $grp " |
-        grep -q "observed: *in-kernel" && [ $s -lt 120 ]; do
+while ! $t domtce $dom 2>/dev/null | grep -A2 "^IOMMU group $grp " | grep -q "$seen" &&
+        [ $s -lt 120 ]; do
     sleep 2; s=$((s + 2))
 done
 run $t domtce $dom
 grep -E "vfio_spapr_(group_attach|create_window)" $log | sed 's/^/#   log: /'
-grep -A2 "^IOMMU group $grp " /tmp/out | grep -q "observed: *in-kernel (.*the kernel saw [2-9] attaches"
+grep -A2 "^IOMMU group $grp " /tmp/out | grep -q "$seen"
 ok hotplug-tce $?
 vmlck1=$(field VmLck: $pid)
 echo "# memlock with both groups: VmLck $vmlck1 kB = $((vmlck1 * 1024)) bytes, limit $limit1, limit - VmLck = $(( (limit1 - vmlck1 * 1024) / 1024 )) KiB"

@@ -76,12 +76,15 @@ ok qemu/holds-the-injected-group-fd $?
 # the guest boots and drives the NIC (KVM under TCG: about a minute)
 t0=$(now)
 wait_console "^L2: ready" 300
+ready=$?
 echo "# L2 console ($console), ready after $(echo "$t0 $(now)" | awk '{printf "%.0f", $2 - $1}') s:"
 guest | grep -E '^L2:|e1000e' | head -20 | sed 's/^/#   /'
+# (both lines come before "L2: ready": a guest that never got there says so)
+notready=$([ $ready = 0 ] || echo "the guest did not say 'L2: ready' within 300 s")
 guest | grep -q "^L2: pci .*0x8086:0x10d3 .*driver=e1000e"
-ok guest/sees-the-e1000e-bound-to-its-driver $?
+ok guest/sees-the-e1000e-bound-to-its-driver $? "$notready"
 guest | grep -q "^L2: eth[0-9]* driver=e1000e"
-ok guest/has-an-e1000e-interface $?
+ok guest/has-an-e1000e-interface $? "$notready"
 
 # TCE acceleration: the group is attached to KVM's in-kernel TCE table
 grep -E "vfio_spapr_(group_attach|create_window)" $log | sed 's/^/#   /'

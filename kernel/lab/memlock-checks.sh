@@ -61,13 +61,19 @@ row() {
     guest | grep -E '^L2: (eth|pci|no eth)' | sed 's/^/#   /'
     ok $r/guest-ready $ready
     grep -E "IOMMU of the host devices|vfio_spapr_create_window" $log | sed 's/^/#   /'
-    # DDWs QEMU created for the guest: the windows at 2^59
-    ddws=$(grep -c "vfio_spapr_create_window .*0x800000000000000" $log)
+    # DDWs QEMU created for the guest: the windows at 2^59 (QEMU's trace
+    # reaches the log through the supervisor's copy of its output: give
+    # the copy time)
     case $r in
         none|32bit) want=0 ;;
         ddw) want=1 ;;
         2phb) want=2 ;;
     esac
+    s=0
+    while ddws=$(grep -c "vfio_spapr_create_window .*0x800000000000000" $log)
+          [ "$ddws" -lt "$want" ] && [ $s -lt 30 ]; do
+        sleep 2; s=$((s + 2))
+    done
     [ "$ddws" = "$want" ]
     ok $r/guest-created-$want-ddw $? "$ddws DDWs in $log"
     vmlck=$(field VmLck: $pid)
