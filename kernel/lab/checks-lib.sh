@@ -1,5 +1,6 @@
 # Sourced by the TAP checks that run inside the lab's POWER9 (chroot into
-# Debian's ppc64el tree; kernel/lab/lab.sh copies it to /opt/tcevirt).
+# Debian's ppc64el tree; kernel/lab/lab.sh copies it to /opt/tcevirt) and
+# by make demo's narration there (demo-inside.sh).
 # the extracted tree has busybox but not its applet links: make them
 /bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
 export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin

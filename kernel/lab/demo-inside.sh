@@ -3,13 +3,11 @@
 # ppc64el tree, kvm-hv loaded; see kernel/lab/lab.sh demo): tcevirt starts
 # a KVM pseries guest with the e1000e passed through, narrated.  The host
 # side prints these lines as they come.
-/bin/busybox mkdir -p /tmp/bin && /bin/busybox --install -s /tmp/bin
-export PATH=/tmp/bin:/bin:/usr/bin:/sbin:/usr/sbin
-export TCEVIRT_STATE_DIR=/tmp/tcevirt-state TCEVIRT_RUN_DIR=/run/tcevirt
-export TCEVIRT_CONF=/tmp/tcevirt-qemu.conf
+# busybox's applets, the environment and qemu.conf of an L2 run, and
+# now/since/guest: what the lab's checks use (kernel/lab/checks-lib.sh)
+. /opt/tcevirt/checks-lib.sh
+l2_setup
 export HOME=/tmp            # the tree is read-only; virsh keeps its cache here
-printf '[qemu]\nstart_timeout = 180\n' > $TCEVIRT_CONF
-chmod 666 /dev/kvm          # what Debian's udev does; the lab has no udev
 cd /opt/tcevirt
 PATH=/opt/tcevirt:$PATH
 dom=lab-l2 console=/tmp/lab-l2.console
@@ -17,8 +15,6 @@ log=$TCEVIRT_STATE_DIR/log/$dom.log
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 note() { printf '   %s\n' "$*"; }
 show() { printf '\033[36m# %s\033[0m\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
-now() { cut -d' ' -f1 /proc/uptime; }
-since() { echo "$1 $(now)" | awk '{printf "%.1f", $2 - $1}'; }
 # what the demo promises; the last line says which did not happen
 failed=
 expect() {  # expect WHAT STATUS
@@ -81,16 +77,16 @@ say "9. The guest's console: the e1000e, bound to its driver, link up"
 t0=$(now)
 shown=0 s=0
 while [ $s -lt 300 ] && [ -d /proc/$pid ]; do
-    lines=$(tr -d '\r' < $console 2>/dev/null | grep -c '^L2:')
+    lines=$(guest | grep -c '^L2:')
     if [ "$lines" -gt "$shown" ]; then
-        tr -d '\r' < $console | grep '^L2:' | sed -n "$((shown + 1)),${lines}p" | sed 's/^/  guest console| /'
+        guest | grep '^L2:' | sed -n "$((shown + 1)),${lines}p" | sed 's/^/  guest console| /'
         shown=$lines
     fi
     grep -q '^L2: ready' $console 2>/dev/null && break
     sleep 1; s=$((s + 1))
 done
 note "(guest ready $(since $t0) s after start returned)"
-tr -d '\r' < $console 2>/dev/null | grep -q '^L2: eth[0-9]* driver=e1000e'
+guest | grep -q '^L2: eth[0-9]* driver=e1000e'
 expect "the guest has no e1000e interface" $?
 
 say "10. virsh destroy: QEMU stops, the e1000e goes back to its driver, the claim is released"
